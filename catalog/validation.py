@@ -1,0 +1,172 @@
+"""Turn one raw row (strings, as in the CSV or an API body) into an Activity, or say what is wrong.
+
+Every problem names the column and what to fix, so an organisation can correct its file itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from catalog.model import (
+    CAPACITY, CATEGORIES, CSV_COLUMNS, GENDERS, KINDS, WEEKDAYS, WHEELCHAIR, Activity, Slot,
+)
+
+REQUIRED = ("id", "title", "description", "organisation", "kind", "categories", "gender",
+            "languages", "address", "postcode", "neighbourhood", "lat", "lon", "cost_eur_month",
+            "wheelchair", "capacity", "last_verified", "contact")
+# The Netherlands with a margin; catches swapped or missing coordinates.
+NL_LAT, NL_LON = (50.6, 53.7), (3.2, 7.3)
+POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})?$")
+SLOT = re.compile(r"^(ma|di|wo|do|vr|za|zo)\s+([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+MAX_TEXT = {"title": 200, "description": 4000, "organisation": 200, "address": 200,
+            "neighbourhood": 100, "contact": 200, "culture": 100}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row: where (line, column) and what to fix."""
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, " if self.line is not None else ""
+        return f"{where}column '{self.column}': {self.message}"
+
+
+class ValidationError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def normalise_postcode(value: str) -> str:
+    """'3431ab' -> '3431 AB'; raises ValueError when it is no Dutch postcode."""
+    match = POSTCODE.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a Dutch postcode; write it as 1234 AB")
+    digits, letters = match.groups()
+    return f"{digits} {letters.upper()}" if letters else digits
+
+
+def parse_schedule(value: str) -> list[Slot]:
+    """'di 14:00-16:00; do 10:00-12:00' -> slots; empty means by appointment."""
+    slots = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        match = SLOT.match(part)
+        if not match:
+            raise ValueError(f"'{part}' is not a weekly slot; write e.g. 'di 14:00-16:00' "
+                             f"with a day from {' '.join(WEEKDAYS)}")
+        day, h1, m1, h2, m2 = match.groups()
+        if (h1, m1) >= (h2, m2):
+            raise ValueError(f"'{part}' ends before it starts")
+        slots.append(Slot(day, f"{h1}:{m1}", f"{h2}:{m2}"))
+    return slots
+
+
+def split_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def validate_row(row: dict, line: int | None = None) -> Activity:
+    """Return the Activity for a raw row, or raise ValidationError with every problem found."""
+    problems: list[Problem] = []
+    values: dict = {}
+
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(line, column, message))
+
+    raw = {k: ("" if row.get(k) is None else str(row.get(k)).strip()) for k in CSV_COLUMNS}
+    for column in REQUIRED:
+        if not raw[column]:
+            bad(column, "is empty; it is required")
+    for column, limit in MAX_TEXT.items():
+        if len(raw[column]) > limit:
+            bad(column, f"is {len(raw[column])} characters long; at most {limit} allowed")
+    if raw["id"] and not ID.match(raw["id"]):
+        bad("id", "use letters, digits and - _ . : only (at most 64 characters)")
+
+    def choice(column: str, allowed: tuple[str, ...]) -> None:
+        if raw[column] and raw[column] not in allowed:
+            bad(column, f"'{raw[column]}' is not allowed; use one of: {', '.join(allowed)}")
+        values[column] = raw[column]
+
+    for column, allowed in (("kind", KINDS), ("gender", GENDERS), ("wheelchair", WHEELCHAIR),
+                            ("capacity", CAPACITY)):
+        choice(column, allowed)
+
+    values["categories"] = split_list(raw["categories"])
+    unknown = [c for c in values["categories"] if c not in CATEGORIES]
+    if unknown:
+        bad("categories", f"unknown {', '.join(unknown)}; use slugs from: {', '.join(CATEGORIES)}")
+    values["languages"] = [v.lower() for v in split_list(raw["languages"])]
+    wrong = [v for v in values["languages"] if not LANGUAGE.match(v)]
+    if wrong:
+        bad("languages", f"{', '.join(wrong)} not a two-letter ISO 639-1 code (nl, tr, ar, en, ...)")
+
+    for column in ("min_age", "max_age"):
+        values[column] = None
+        if raw[column]:
+            try:
+                values[column] = int(raw[column])
+                if not 0 <= values[column] <= 120:
+                    bad(column, f"{raw[column]} is not an age between 0 and 120")
+            except ValueError:
+                bad(column, f"'{raw[column]}' is not a whole number of years; leave empty for no limit")
+    if (values["min_age"] is not None and values["max_age"] is not None
+            and values["min_age"] > values["max_age"]):
+        bad("max_age", f"{values['max_age']} is below min_age {values['min_age']}")
+
+    for column, (low, high) in (("lat", NL_LAT), ("lon", NL_LON)):
+        values[column] = None
+        if raw[column]:
+            try:
+                values[column] = float(raw[column])
+            except ValueError:
+                bad(column, f"'{raw[column]}' is not a decimal number (WGS84 degrees, e.g. 52.03)")
+                continue
+            if not low <= values[column] <= high:
+                hint = " (are lat and lon swapped?)" if column == "lat" and NL_LON[0] <= values[column] <= NL_LON[1] else ""
+                bad(column, f"{values[column]} lies outside the Netherlands ({low} to {high}){hint}")
+
+    if raw["postcode"]:
+        try:
+            values["postcode"] = normalise_postcode(raw["postcode"])
+        except ValueError as e:
+            bad("postcode", str(e))
+    try:
+        values["schedule"] = parse_schedule(raw["schedule"])
+    except ValueError as e:
+        bad("schedule", str(e))
+    if raw["cost_eur_month"]:
+        try:
+            values["cost"] = float(raw["cost_eur_month"].replace(",", "."))
+            if not 0 <= values["cost"] < 100_000:
+                bad("cost_eur_month", "must be 0 (free) or a positive amount in euro per month")
+        except ValueError:
+            bad("cost_eur_month", f"'{raw['cost_eur_month']}' is not an amount; write 0 when free")
+    if raw["last_verified"]:
+        try:
+            values["last_verified"] = dt.date.fromisoformat(raw["last_verified"])
+            if values["last_verified"] > dt.date.today() + dt.timedelta(days=1):
+                bad("last_verified", f"{raw['last_verified']} lies in the future")
+        except ValueError:
+            bad("last_verified", f"'{raw['last_verified']}' is not a date; write YYYY-MM-DD")
+
+    if problems:
+        raise ValidationError(problems)
+    return Activity(
+        id=raw["id"], title=raw["title"], description=raw["description"],
+        organisation=raw["organisation"], kind=values["kind"], categories=values["categories"],
+        min_age=values["min_age"], max_age=values["max_age"], gender=values["gender"],
+        languages=values["languages"], culture=raw["culture"] or None, address=raw["address"],
+        postcode=values["postcode"], neighbourhood=raw["neighbourhood"], lat=values["lat"],
+        lon=values["lon"], schedule=values["schedule"], cost_eur_month=values["cost"],
+        wheelchair=values["wheelchair"], capacity=values["capacity"],
+        last_verified=values["last_verified"], contact=raw["contact"],
+    )

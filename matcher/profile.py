@@ -1,0 +1,57 @@
+"""The client profile: what a coach learns in the intake. Never stored, never logged."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from catalog.model import WEEKDAYS
+
+
+class ClientProfile(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    narrative: str = Field("", max_length=5000, description="Vrije tekst van de intake (Nederlands)")
+    interests: str = Field("", max_length=1000, description="Trefwoorden van de coach, komma-gescheiden")
+    age: int | None = Field(None, ge=0, le=120)
+    gender: str | None = Field(None, pattern="^(female|male|other|x)$", description="female, male, other/x or empty")
+    languages: list[str] = Field(default_factory=lambda: ["nl"], max_length=20,
+                                 description="ISO 639-1 codes the client speaks")
+    culture: str | None = Field(None, max_length=100)
+    postcode: str | None = Field(None, max_length=10, description="Dutch postcode, used when lat/lon are absent")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    max_distance_km: float = Field(3.0, gt=0, le=50)
+    availability: list[str] = Field(default_factory=list, description="Weekdays (ma di wo do vr za zo); empty = any day")
+    budget_eur_month: float | None = Field(None, ge=0, le=10000, description="Empty = no limit")
+    needs_wheelchair_access: bool = False
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        codes = [v.strip().lower() for v in value if v and v.strip()]
+        wrong = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: use two-letter ISO 639-1 codes such as nl, tr, ar")
+        return codes
+
+    @field_validator("availability")
+    @classmethod
+    def _availability(cls, value: list[str]) -> list[str]:
+        days = [v.strip().lower()[:2] for v in value if v and v.strip()]
+        wrong = [d for d in days if d not in WEEKDAYS]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: use weekdays {' '.join(WEEKDAYS)}")
+        return days
+
+    @model_validator(mode="after")
+    def _location(self):
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither (and a postcode)")
+        if self.lat is None and not self.postcode:
+            raise ValueError("give the client's location: a postcode, or lat and lon")
+        if not (self.narrative or self.interests):
+            raise ValueError("give a narrative or interests: without a wish nothing can be matched")
+        return self
+
+    @property
+    def query_text(self) -> str:
+        return ". ".join(t for t in (self.interests, self.narrative) if t)

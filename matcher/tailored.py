@@ -1,0 +1,62 @@
+"""The tailored verdict: is there a fitting activity within reach, or must an offer be sought or made?
+
+"Fitting" means relevant to the wishes (relevance above a threshold in z-units of the catalog's
+own score distribution) and feasible without a serious compromise (language, day, budget).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from catalog.model import CATEGORY_LABELS
+from matcher.explain import km
+from matcher.signals import RELEVANCE, keyword_hits, weighted
+
+RELEVANCE_THRESHOLD = 0.9  # weighted relevance a suggestion needs to count as fitting
+LOOK_FURTHER_FACTOR = 3    # how much wider to look for the advice "nearest fitting offer"
+LOOK_FURTHER_MAX_KM = 25.0
+
+
+@dataclass
+class TailoredVerdict:
+    needed: bool
+    reason: str
+    unmet_wishes: list[str]
+
+
+def relevance(candidate) -> float:
+    return weighted(candidate.signals, RELEVANCE)
+
+
+def is_fitting(candidate) -> bool:
+    s = candidate.signals
+    feasible = s["language_fit"] > -1 and s["schedule_fit"] > -1 and s["within_budget"] > -0.5
+    return feasible and relevance(candidate) >= RELEVANCE_THRESHOLD
+
+
+def tailored_verdict(ctx, candidates: list, look_further: Callable[[float], list]) -> TailoredVerdict:
+    reach = km(ctx.profile.max_distance_km)
+    fitting = [c for c in candidates if is_fitting(c)]
+    wishes = _wishes(ctx)
+    if fitting:
+        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity) for c in fitting)]
+        return TailoredVerdict(False, f"{len(fitting)} passende activiteit(en) binnen {reach}.", unmet)
+    if not candidates:
+        reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet"
+    else:
+        reason = f"Binnen {reach} is geen passend aanbod voor {wishes}"
+    radius = min(ctx.profile.max_distance_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
+    further = sorted((c for c in look_further(radius) if is_fitting(c)), key=lambda c: c.distance_km)
+    if further:
+        nearest = further[0]
+        reason += f"; het dichtstbijzijnde passende aanbod is '{nearest.activity.title}' op {km(nearest.distance_km)}"
+    else:
+        reason += f"; ook binnen {km(radius)} niet: zoek verder of laat een aanbod op maat maken"
+    return TailoredVerdict(True, reason + ".", ctx.keywords or [wishes])
+
+
+def _wishes(ctx) -> str:
+    if ctx.keywords:
+        return ", ".join(f"'{k}'" for k in ctx.keywords)
+    top = sorted(ctx.category_affinity.items(), key=lambda kv: -kv[1])[:2]
+    return " of ".join(CATEGORY_LABELS[c] for c, _ in top)
