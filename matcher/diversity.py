@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SAME_KIND_PENALTY = 0.12    # per higher-ranked suggestion that shares the main category
+SAME_KIND_FREE = 3          # this many suggestions may share a main category without penalty
+SAME_KIND_PENALTY = 0.25    # per further higher-ranked suggestion that shares it
 NEAR_COPY_COSINE = 0.95     # above this two listings say the same thing (duplicates, branches)
 NEAR_COPY_PENALTY = 0.6
 
@@ -25,7 +26,8 @@ def diversify(ranked: list, limit: int) -> list:
 
 def _redundancy(candidate, chosen: list) -> float:
     main = candidate.activity.categories[0]
-    penalty = SAME_KIND_PENALTY * sum(1 for c in chosen if c.activity.categories[0] == main)
+    same = sum(1 for c in chosen if c.activity.categories[0] == main)
+    penalty = SAME_KIND_PENALTY * max(0, same - SAME_KIND_FREE + 1) if same >= SAME_KIND_FREE else 0.0
     if candidate.embedding is not None:
         for other in chosen:
             if other.embedding is not None and float(np.dot(candidate.embedding, other.embedding)) > NEAR_COPY_COSINE:

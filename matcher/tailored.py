@@ -12,7 +12,7 @@ from catalog.model import CATEGORY_LABELS
 from matcher.explain import km
 from matcher.signals import RELEVANCE, keyword_hits, weighted
 
-RELEVANCE_THRESHOLD = 0.9  # weighted relevance a suggestion needs to count as fitting
+RELEVANCE_THRESHOLD = 1.35  # weighted relevance (z-units) a suggestion needs to count as fitting
 LOOK_FURTHER_FACTOR = 3    # how much wider to look for the advice "nearest fitting offer"
 LOOK_FURTHER_MAX_KM = 25.0
 
