@@ -33,8 +33,6 @@ class Encoder:
 
     def __init__(self, model: str | None = None, query_prefix: str | None = None,
                  passage_prefix: str | None = None):
-        from sentence_transformers import SentenceTransformer  # heavy: import only when needed
-
         self.model_ref = model or model_setting()
         looks_like_path = self.model_ref.startswith((".", "/")) or os.sep in self.model_ref
         if looks_like_path and not Path(self.model_ref).is_dir():
@@ -42,11 +40,17 @@ class Encoder:
                                "`python -m matcher.model_build` (make run/test do this)")
         self.query_prefix = os.environ.get("SOCIALMAP_QUERY_PREFIX", "query: ") if query_prefix is None else query_prefix
         self.passage_prefix = os.environ.get("SOCIALMAP_PASSAGE_PREFIX", "passage: ") if passage_prefix is None else passage_prefix
-        self.model = SentenceTransformer(self.model_ref, device="cpu")
-        self.dimension = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
-            else self.model.get_sentence_embedding_dimension()
+        self._model = None
         self.name = f"{Path(self.model_ref).name}|{self.query_prefix}|{self.passage_prefix}"
         self._query = functools.lru_cache(maxsize=2048)(self._encode_query)
+
+    @property
+    def model(self):
+        """Loaded on first use: a re-import of an unchanged file never pays for it."""
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer  # heavy: import only when needed
+            self._model = SentenceTransformer(self.model_ref, device="cpu")
+        return self._model
 
     def _encode(self, texts: list[str], progress: bool = False, batch_size: int = 32) -> np.ndarray:
         vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,

@@ -24,7 +24,7 @@ WEIGHTS = {
     "language_fit": 0.6,   # the client can take part in a language spoken there
     "culture_fit": 0.3,    # organised for the client's own community (or for another one)
     "nearby": 0.15,        # closer is easier to reach
-    "schedule_fit": 0.35,  # held on a day the client can
+    "schedule_fit": 0.8,   # held on a day the client can (else a real compromise)
     "within_budget": 0.4,  # costs no more than the client can pay
     "open_place": 0.3,     # no waitlist
     "fresh_listing": 0.1,  # recently confirmed by its provider
