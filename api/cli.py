@@ -52,7 +52,8 @@ def cmd_import_postcodes(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    store = _store(args.db)
+    from catalog.store import open_store
+    store = open_store(args.db or settings.database_url(), check_schema=False)
     print(f"schema version {store.migrate()}")
     return 0
 
@@ -184,11 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "limit", 1) is not None and not 1 <= getattr(args, "limit", 1) <= 20:
         parser.error("--limit must be between 1 and 20")
     from catalog.csv_import import CsvFormatError
-    from catalog.store import SchemaError
+    from catalog.store import SchemaError, StoreUnavailable
     from matcher.encoder import ModelMissing
     try:
         return args.func(args)
-    except (CsvFormatError, SchemaError, ModelMissing, ValueError) as e:
+    except (CsvFormatError, SchemaError, StoreUnavailable, ModelMissing, ValueError, OSError) as e:
         print(f"socialmap: {e}", file=sys.stderr)
         return 2
 

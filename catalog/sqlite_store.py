@@ -176,11 +176,11 @@ class SqliteStore(Store):
             distance = haversine_km(lat, lon, r["lat"], r["lon"])
             if distance <= radius_km:
                 found.append((self._activity(r, with_embedding=True), distance))
-        return sorted(found, key=lambda pair: pair[1])
+        return sorted(found, key=lambda pair: (pair[1], pair[0].id))
 
     def embedding_sample(self, limit: int) -> np.ndarray:
         rows = self.db.execute("SELECT embedding FROM activities WHERE embedding IS NOT NULL"
-                               " ORDER BY text_hash LIMIT ?", (limit,)).fetchall()
+                               " ORDER BY text_hash, id LIMIT ?", (limit,)).fetchall()
         if not rows:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack([np.frombuffer(r[0], dtype=np.float32) for r in rows])

@@ -110,9 +110,32 @@ class Store(abc.ABC):
     def close(self) -> None: ...
 
 
-def open_store(url: str) -> Store:
-    """`sqlite:///path/to/file.db` (or a bare path) -> the embedded store."""
+def open_store(url: str, check_schema: bool = True) -> Store:
+    """`sqlite:///path/to/file.db` (or a bare path) -> the embedded store (migrated on opening);
+    `postgresql://user@host:port/db` -> the PostGIS store (its schema checked: `socialmap migrate`)."""
     if url.startswith("sqlite:///") or "://" not in url:
         from catalog.sqlite_store import SqliteStore
         return SqliteStore(url.removeprefix("sqlite:///"))
-    raise ValueError(f"unsupported database URL '{url}': use sqlite:///path/to/catalog.db")
+    if url.startswith(("postgresql://", "postgres://")):
+        from catalog.postgis_store import PostgisStore
+        try:
+            return PostgisStore(url, check_schema=check_schema)
+        except SchemaError:
+            raise
+        except Exception as e:  # connection refused, unknown database, bad credentials
+            raise StoreUnavailable(f"cannot open {redact(url)}: {str(e).strip().splitlines()[0]}") from None
+    raise ValueError(f"unsupported database URL '{redact(url)}': use sqlite:///path/to/catalog.db "
+                     "or postgresql://user@host:5432/dbname")
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or opened."""
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}" if ":" in credentials else url
+    return url

@@ -26,9 +26,11 @@ def embed_changed(store: Store, report: CsvReport, encoder: Encoder, progress: b
     todo = [a for a in report.activities
             if (s := states.get(a.id)) is None or s.text_hash != a.text_hash or s.model != encoder.name]
     if todo:
-        vectors = encoder.passages([a.text_for_embedding() for a in todo], progress=progress)
-        for activity, vector in zip(todo, vectors):
-            activity.embedding = vector
+        # Chains list one text in many places: embed each distinct text once.
+        texts = list(dict.fromkeys(a.text_for_embedding() for a in todo))
+        vectors = dict(zip(texts, encoder.passages(texts, progress=progress)))
+        for activity in todo:
+            activity.embedding = vectors[activity.text_for_embedding()]
     return len(todo)
 
 
