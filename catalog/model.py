@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 CATEGORIES = (
@@ -83,6 +85,15 @@ class Activity:
         """The text whose meaning is matched: title, description and category labels."""
         labels = ", ".join(CATEGORY_LABELS[c] for c in self.categories)
         return f"{self.title}. {self.description} ({labels})"
+
+    @functools.cached_property
+    def search_text(self) -> str:
+        """Title and description in lower case, for literal look-ups."""
+        return f"{self.title} {self.description}".lower()
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(re.findall(r"[\wÀ-ÿ]+", self.search_text))
 
     @property
     def text_hash(self) -> str:

@@ -12,7 +12,8 @@ import json
 import numpy as np
 from psycopg_pool import ConnectionPool
 
-from catalog.geo import haversine_km
+from catalog.activity_cache import ActivityCache
+from catalog.geo import points_within
 from catalog.model import Activity
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
@@ -33,6 +34,7 @@ MIGRATIONS = {
         lat double precision NOT NULL, lon double precision NOT NULL,
         geog geography(Point, 4326) NOT NULL,
         text_hash text, model text, embedding bytea,
+        version integer NOT NULL DEFAULT 1,      -- raised on every change: caches and editors compare it
         created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX activities_geog ON activities USING gist (geog);
@@ -65,6 +67,7 @@ COLUMNS = "id, row, title, organisation, neighbourhood, postcode, kind, capacity
 class PostgisStore(Store):
     def __init__(self, url: str, check_schema: bool = True, max_connections: int = 8):
         self.url = url
+        self.cache = ActivityCache()
         self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True,
                                    kwargs={"autocommit": False})
         try:
@@ -133,7 +136,7 @@ class PostgisStore(Store):
                     text_hash = coalesce(EXCLUDED.text_hash, activities.text_hash),
                     model = coalesce(EXCLUDED.model, activities.model),
                     embedding = coalesce(EXCLUDED.embedding, activities.embedding),
-                    updated_at = now()
+                    version = activities.version + 1, updated_at = now()
                 WHERE activities.row <> EXCLUDED.row OR EXCLUDED.embedding IS NOT NULL""")
             run.added, run.updated = added, updated
             run.unchanged = len(activities) - added - updated
@@ -183,15 +186,19 @@ class PostgisStore(Store):
         # haversine as the SQLite store's, so both stores give the same answers.
         with self.pool.connection() as conn:
             rows = conn.execute(
-                "SELECT row, embedding, lat, lon FROM activities"
+                "SELECT id, version, lat, lon FROM activities"
                 " WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
                 (lon, lat, radius_km * 1010.0)).fetchall()
-        found = []
-        for row_json, embedding, a_lat, a_lon in rows:
-            distance = haversine_km(lat, lon, a_lat, a_lon)
-            if distance <= radius_km:
-                found.append((self._activity(row_json, embedding), distance))
-        return sorted(found, key=lambda pair: (pair[1], pair[0].id))
+        inside = points_within(lat, lon, radius_km, [r[2] for r in rows], [r[3] for r in rows])
+        near = [(rows[i][0], rows[i][1], d) for i, d in inside]
+        activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
+        return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
+
+    def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT id, version, row, embedding FROM activities WHERE id = ANY(%s)",
+                                (ids,)).fetchall()
+        return {i: (v, self._activity(row_json, embedding)) for i, v, row_json, embedding in rows}
 
     def embedding_sample(self, limit: int) -> np.ndarray:
         with self.pool.connection() as conn:

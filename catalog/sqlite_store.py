@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from catalog.geo import bounding_box, haversine_km
+from catalog.activity_cache import ActivityCache
+from catalog.geo import bounding_box, points_within
 from catalog.model import Activity
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
@@ -28,6 +29,7 @@ MIGRATIONS = {
         categories TEXT NOT NULL,       -- slugs wrapped in separators, so LIKE finds one slug
         lat REAL NOT NULL, lon REAL NOT NULL,
         text_hash TEXT, model TEXT, embedding BLOB,
+        version INTEGER NOT NULL DEFAULT 1,  -- raised on every change: caches and editors compare it
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL
     );
     CREATE INDEX activities_organisation ON activities(organisation);
@@ -59,6 +61,7 @@ class SqliteStore(Store):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self.cache = ActivityCache()
         self.migrate()
 
     # One connection per thread: FastAPI serves sync endpoints from a thread pool.
@@ -121,7 +124,7 @@ class SqliteStore(Store):
                     continue
                 else:
                     pk = old["pk"]
-                    sets = ", ".join(f"{k} = ?" for k in columns)
+                    sets = ", ".join(f"{k} = ?" for k in columns) + ", version = version + 1"
                     db.execute(f"UPDATE activities SET {sets} WHERE pk = ?", (*columns.values(), pk))
                     db.execute("DELETE FROM activities_geo WHERE pk = ?", (pk,))
                     run.updated += 1
@@ -168,15 +171,22 @@ class SqliteStore(Store):
     def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
         rows = self.db.execute(
-            "SELECT a.row, a.embedding, a.lat, a.lon FROM activities_geo g JOIN activities a ON a.pk = g.pk"
+            "SELECT a.id, a.version, a.lat, a.lon FROM activities_geo g JOIN activities a ON a.pk = g.pk"
             " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?",
-            (min_lat, max_lat, min_lon, max_lon))
-        found = []
-        for r in rows:
-            distance = haversine_km(lat, lon, r["lat"], r["lon"])
-            if distance <= radius_km:
-                found.append((self._activity(r, with_embedding=True), distance))
-        return sorted(found, key=lambda pair: (pair[1], pair[0].id))
+            (min_lat, max_lat, min_lon, max_lon)).fetchall()
+        inside = points_within(lat, lon, radius_km, [r[2] for r in rows], [r[3] for r in rows])
+        near = [(rows[i][0], rows[i][1], d) for i, d in inside]
+        activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
+        return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
+
+    def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
+        fetched = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(f"SELECT id, version, row, embedding FROM activities WHERE id IN "
+                                   f"({', '.join('?' * len(chunk))})", chunk)
+            fetched.update({r["id"]: (r["version"], self._activity(r, with_embedding=True)) for r in rows})
+        return fetched
 
     def embedding_sample(self, limit: int) -> np.ndarray:
         rows = self.db.execute("SELECT embedding FROM activities WHERE embedding IS NOT NULL"

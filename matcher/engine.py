@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -16,8 +17,8 @@ from matcher.diversity import diversify
 from matcher.encoder import Encoder
 from matcher.explain import compromises, explain
 from matcher.profile import ClientProfile
-from matcher.signals import QueryContext, score_signals, weighted
-from matcher.tailored import TailoredVerdict, tailored_verdict
+from matcher.signals import QueryContext, score_signals, upper_bounds, weighted
+from matcher.tailored import RELEVANCE_THRESHOLD, TailoredVerdict, is_fitting, tailored_verdict
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
 
@@ -103,29 +104,64 @@ class Matcher:
         lat, lon, source = self.locate(profile)
         ctx = self.context(profile, today)
         within = self.store.within_radius(lat, lon, profile.max_distance_km)
-        candidates, excluded = [], {}
+        feasible, excluded = [], {}
         for activity, distance in within:
             broken = broken_constraints(activity, profile, distance)
             for reason in broken:
                 key = reason.split(" (")[0]
                 excluded[key] = excluded.get(key, 0) + 1
             if not broken:
-                signals = score_signals(ctx, activity, distance)
-                candidates.append(Candidate(activity, distance, signals, weighted(signals)))
-        ranked = diversify(sorted(candidates, key=lambda c: (-c.score, c.distance_km, c.activity.id)), limit)
-        verdict = tailored_verdict(ctx, candidates, lambda radius: self._beyond_reach(ctx, lat, lon, radius))
+                feasible.append((activity, distance))
+        scored, fitting = self._score(ctx, feasible, pool=max(limit * 4, 40))
+        ranked = diversify(sorted(scored, key=lambda c: (-c.score, c.distance_km, c.activity.id)), limit)
+        verdict = tailored_verdict(ctx, fitting, bool(feasible),
+                                   lambda radius: self._beyond_reach(ctx, lat, lon, radius))
         suggestions = [Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
                                   explain(ctx, c.activity, c.distance_km, c.signals),
                                   compromises(ctx, c.activity, c.signals)) for c in ranked]
         return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded)
 
+    def _score(self, ctx: QueryContext, feasible: list[tuple[Activity, float]], pool: int
+               ) -> tuple[list[Candidate], list[Candidate]]:
+        """Full scores for every candidate that can still reach the best `pool`, and every fitting
+        candidate (see tailored.py). The rest is ruled out by an upper bound of its score: in a dense
+        city thousands of activities are within reach, and most need no more than one matrix product."""
+        self._bulk_meaning(ctx, [a for a, _ in feasible])
+        bounded = sorted(((*upper_bounds(ctx, a, d), a, d) for a, d in feasible), key=lambda t: -t[0])
+        scored, best = [], []  # best: a min-heap of the `pool` highest scores so far
+        for position, (bound, _, activity, distance) in enumerate(bounded):
+            if len(best) >= pool and bound < best[0]:
+                break
+            signals = score_signals(ctx, activity, distance)
+            scored.append(Candidate(activity, distance, signals, weighted(signals)))
+            (heapq.heappush if len(best) < pool else heapq.heappushpop)(best, scored[-1].score)
+        else:
+            position = len(bounded)
+        fitting = [c for c in scored if is_fitting(c)]
+        for _, relevance_bound, activity, distance in bounded[position:]:
+            if relevance_bound >= RELEVANCE_THRESHOLD:
+                signals = score_signals(ctx, activity, distance)
+                if is_fitting(candidate := Candidate(activity, distance, signals, weighted(signals))):
+                    fitting.append(candidate)
+        return scored, fitting
+
+    def _bulk_meaning(self, ctx: QueryContext, activities: list[Activity]) -> None:
+        """The meaning signal for many activities in one matrix product (the same numbers as
+        signals.meaning computes one by one)."""
+        activities = [a for a in activities if a.embedding is not None]
+        if not activities:
+            return
+        matrix = np.vstack([a.embedding for a in activities])
+        total, weight = np.zeros(len(activities)), 0.0
+        for vec, (mean, std), w in ((ctx.interest_vec, ctx.interest_stats, 0.55),
+                                    (ctx.narrative_vec, ctx.narrative_stats, 0.45)):
+            if vec is not None:
+                total += w * (matrix @ vec - mean) / std
+                weight += w
+        ctx.meaning_by_id.update(zip((a.id for a in activities), (total / weight / 2.0).tolist()))
+
     def _beyond_reach(self, ctx: QueryContext, lat: float, lon: float, radius_km: float) -> list[Candidate]:
         """Candidates further away than the client's limit, for the tailored verdict's advice."""
-        found = []
-        for activity, distance in self.store.within_radius(lat, lon, radius_km):
-            if distance <= ctx.profile.max_distance_km:
-                continue
-            if len(broken_constraints(activity, ctx.profile, distance)) == 1:  # only "too far"
-                signals = score_signals(ctx, activity, distance)
-                found.append(Candidate(activity, distance, signals, weighted(signals)))
-        return found
+        further = [(a, d) for a, d in self.store.within_radius(lat, lon, radius_km)
+                   if d > ctx.profile.max_distance_km and len(broken_constraints(a, ctx.profile, d)) == 1]
+        return self._score(ctx, further, pool=1)[1]  # only "too far" is broken; fitting ones

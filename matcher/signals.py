@@ -7,6 +7,7 @@ are z-scores against the catalog's own score distribution, because e5 cosines bu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +30,10 @@ WEIGHTS = {
     "open_place": 0.3,     # no waitlist
     "fresh_listing": 0.1,  # recently confirmed by its provider
 }
+# The best value each signal can reach: bounds a score before it is computed in full.
+SIGNAL_MAX = {"meaning": None, "keywords": 1.0, "category_fit": None, "language_fit": 1.0,
+              "culture_fit": 1.0, "nearby": 1.0, "schedule_fit": 0.0, "within_budget": 0.0,
+              "open_place": 0.0, "fresh_listing": 0.0}
 STALE_AFTER_DAYS = 365
 WORD = re.compile(r"[\wÀ-ÿ]+", re.UNICODE)
 
@@ -44,6 +49,7 @@ class QueryContext:
     category_affinity: dict[str, float]   # z-score of each category for this client's wishes
     keywords: list[str]
     today: dt.date = field(default_factory=dt.date.today)
+    meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
 
 
 def _z(vec: np.ndarray | None, stats: tuple[float, float], activity: Activity) -> float | None:
@@ -54,6 +60,8 @@ def _z(vec: np.ndarray | None, stats: tuple[float, float], activity: Activity) -
 
 
 def meaning(ctx: QueryContext, a: Activity, distance_km: float) -> float:
+    if a.id in ctx.meaning_by_id:
+        return ctx.meaning_by_id[a.id]
     parts = [(z, w) for z, w in ((_z(ctx.interest_vec, ctx.interest_stats, a), 0.55),
                                  (_z(ctx.narrative_vec, ctx.narrative_stats, a), 0.45)) if z is not None]
     if not parts:
@@ -61,13 +69,19 @@ def meaning(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     return sum(z * w for z, w in parts) / sum(w for _, w in parts) / 2.0
 
 
+@functools.lru_cache(maxsize=4096)
+def _terms(keyword: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(keyword.lower()))
+
+
 def keyword_hits(keywords: list[str], a: Activity) -> list[str]:
     """The keywords found in the listing, allowing for Dutch inflections (wandel/wandelen)."""
-    words = set(WORD.findall(f"{a.title} {a.description}".lower()))
     hits = []
     for keyword in keywords:
-        terms = WORD.findall(keyword.lower())
-        if terms and all(any(_same_word(t, w) for w in words) for t in terms):
+        terms = _terms(keyword)
+        # A cheap substring test first: most listings contain none of the keywords.
+        if terms and all(t[:4] in a.search_text for t in terms) \
+                and all(any(_same_word(t, w) for w in a.words) for t in terms):
             hits.append(keyword)
     return hits
 
@@ -80,7 +94,16 @@ def _same_word(term: str, word: str) -> bool:
 
 
 def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
-    return len(keyword_hits(ctx.keywords, a)) / len(ctx.keywords) if ctx.keywords else 0.0
+    if not ctx.keywords or not _probe(tuple(ctx.keywords)).search(a.search_text):
+        return 0.0
+    return len(keyword_hits(ctx.keywords, a)) / len(ctx.keywords)
+
+
+@functools.lru_cache(maxsize=1024)
+def _probe(keywords: tuple[str, ...]) -> re.Pattern:
+    """One regex that finds the start of any keyword: most listings are ruled out by it alone."""
+    starts = {t[:4] for k in keywords for t in _terms(k)}
+    return re.compile("|".join(sorted(map(re.escape, starts))) or "(?!)")
 
 
 def category_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:
@@ -139,6 +162,14 @@ SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, language_fit
                                    nearby, schedule_fit, within_budget, open_place, fresh_listing)}
 assert SIGNALS.keys() == WEIGHTS.keys()
 RELEVANCE = ("meaning", "keywords", "category_fit")  # what a wish is about; the rest is feasibility
+assert SIGNAL_MAX.keys() == WEIGHTS.keys()
+_OPTIMISM = sum(WEIGHTS[n] * m for n, m in SIGNAL_MAX.items() if m is not None)
+
+
+def upper_bounds(ctx: QueryContext, a: Activity, distance_km: float) -> tuple[float, float]:
+    """(score bound, relevance bound) from the two signals known in bulk and the best case of the rest."""
+    known = WEIGHTS["meaning"] * meaning(ctx, a, distance_km) + WEIGHTS["category_fit"] * category_fit(ctx, a, distance_km)
+    return known + _OPTIMISM, known + WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
 
 
 def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[str, float]:

@@ -34,19 +34,19 @@ def is_fitting(candidate) -> bool:
     return feasible and relevance(candidate) >= RELEVANCE_THRESHOLD
 
 
-def tailored_verdict(ctx, candidates: list, look_further: Callable[[float], list]) -> TailoredVerdict:
+def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Callable[[float], list]) -> TailoredVerdict:
+    """`fitting`: the fitting candidates within reach; `look_further(radius)`: fitting ones up to radius."""
     reach = km(ctx.profile.max_distance_km)
-    fitting = [c for c in candidates if is_fitting(c)]
     wishes = _wishes(ctx)
     if fitting:
         unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity) for c in fitting)]
         return TailoredVerdict(False, f"{len(fitting)} passende activiteit(en) binnen {reach}.", unmet)
-    if not candidates:
+    if not any_feasible:
         reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet"
     else:
         reason = f"Binnen {reach} is geen passend aanbod voor {wishes}"
     radius = min(ctx.profile.max_distance_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
-    further = sorted((c for c in look_further(radius) if is_fitting(c)), key=lambda c: c.distance_km)
+    further = sorted(look_further(radius), key=lambda c: (c.distance_km, c.activity.id))
     if further:
         nearest = further[0]
         reason += f"; het dichtstbijzijnde passende aanbod is '{nearest.activity.title}' op {km(nearest.distance_km)}"
