@@ -34,7 +34,8 @@ MIGRATIONS = {
     );
     CREATE INDEX activities_organisation ON activities(organisation);
     CREATE INDEX activities_neighbourhood ON activities(neighbourhood);
-    CREATE VIRTUAL TABLE activities_geo USING rtree(pk, min_lat, max_lat, min_lon, max_lon);
+    -- The R*Tree carries what radius search needs (+ columns), so a search never reads the wide rows.
+    CREATE VIRTUAL TABLE activities_geo USING rtree(pk, min_lat, max_lat, min_lon, max_lon, +id, +version, +lat, +lon);
     CREATE TABLE import_runs (
         id INTEGER PRIMARY KEY, source TEXT NOT NULL, model TEXT NOT NULL,
         added INTEGER, updated INTEGER, unchanged INTEGER, skipped INTEGER, embedded INTEGER,
@@ -115,9 +116,9 @@ class SqliteStore(Store):
                 if old is None:
                     columns.update(id=a.id, created_at=now)
                     names = ", ".join(columns)
-                    cur = db.execute(f"INSERT INTO activities ({names}) VALUES ({', '.join('?' * len(columns))})",
-                                     tuple(columns.values()))
-                    pk = cur.lastrowid
+                    cur = db.execute(f"INSERT INTO activities ({names}) VALUES ({', '.join('?' * len(columns))})"
+                                     " RETURNING pk, version", tuple(columns.values()))
+                    pk, version = cur.fetchone()
                     run.added += 1
                 elif old["row"] == row and a.embedding is None:
                     run.unchanged += 1
@@ -125,10 +126,12 @@ class SqliteStore(Store):
                 else:
                     pk = old["pk"]
                     sets = ", ".join(f"{k} = ?" for k in columns) + ", version = version + 1"
-                    db.execute(f"UPDATE activities SET {sets} WHERE pk = ?", (*columns.values(), pk))
+                    version = db.execute(f"UPDATE activities SET {sets} WHERE pk = ? RETURNING version",
+                                         (*columns.values(), old["pk"])).fetchone()[0]
                     db.execute("DELETE FROM activities_geo WHERE pk = ?", (pk,))
                     run.updated += 1
-                db.execute("INSERT INTO activities_geo VALUES (?, ?, ?, ?, ?)", (pk, a.lat, a.lat, a.lon, a.lon))
+                db.execute("INSERT INTO activities_geo VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (pk, a.lat, a.lat, a.lon, a.lon, a.id, version, a.lat, a.lon))
             run.finished_at = dt.datetime.now(dt.timezone.utc)
             db.execute(
                 "INSERT INTO import_runs (source, model, added, updated, unchanged, skipped, embedded,"
@@ -171,8 +174,8 @@ class SqliteStore(Store):
     def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
         rows = self.db.execute(
-            "SELECT a.id, a.version, a.lat, a.lon FROM activities_geo g JOIN activities a ON a.pk = g.pk"
-            " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?",
+            "SELECT id, version, lat, lon FROM activities_geo"
+            " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?",
             (min_lat, max_lat, min_lon, max_lon)).fetchall()
         inside = points_within(lat, lon, radius_km, [r[2] for r in rows], [r[3] for r in rows])
         near = [(rows[i][0], rows[i][1], d) for i, d in inside]

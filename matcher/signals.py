@@ -31,9 +31,8 @@ WEIGHTS = {
     "fresh_listing": 0.1,  # recently confirmed by its provider
 }
 # The best value each signal can reach: bounds a score before it is computed in full.
-SIGNAL_MAX = {"meaning": None, "keywords": 1.0, "category_fit": None, "language_fit": 1.0,
-              "culture_fit": 1.0, "nearby": 1.0, "schedule_fit": 0.0, "within_budget": 0.0,
-              "open_place": 0.0, "fresh_listing": 0.0}
+SIGNAL_MAX = {"keywords": 1.0, "schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
+              "fresh_listing": 0.0}
 STALE_AFTER_DAYS = 365
 WORD = re.compile(r"[\wÀ-ÿ]+", re.UNICODE)
 
@@ -162,14 +161,20 @@ SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, language_fit
                                    nearby, schedule_fit, within_budget, open_place, fresh_listing)}
 assert SIGNALS.keys() == WEIGHTS.keys()
 RELEVANCE = ("meaning", "keywords", "category_fit")  # what a wish is about; the rest is feasibility
-assert SIGNAL_MAX.keys() == WEIGHTS.keys()
-_OPTIMISM = sum(WEIGHTS[n] * m for n, m in SIGNAL_MAX.items() if m is not None)
+# Cheap signals, computed exactly for every candidate to bound its score before the full scoring.
+CHEAP = ("meaning", "category_fit", "language_fit", "culture_fit", "nearby")
+# + 1e-9: a bound summed in another order must never fall below the score through rounding.
+_OPTIMISM = sum(WEIGHTS[n] * SIGNAL_MAX[n] for n in WEIGHTS if n not in CHEAP and n != "keywords") + 1e-9
 
 
 def upper_bounds(ctx: QueryContext, a: Activity, distance_km: float) -> tuple[float, float]:
-    """(score bound, relevance bound) from the two signals known in bulk and the best case of the rest."""
-    known = WEIGHTS["meaning"] * meaning(ctx, a, distance_km) + WEIGHTS["category_fit"] * category_fit(ctx, a, distance_km)
-    return known + _OPTIMISM, known + WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
+    """(score bound, relevance bound): the cheap signals exactly, the best case of the others."""
+    known = sum(WEIGHTS[n] * SIGNALS[n](ctx, a, distance_km) for n in CHEAP)
+    relevance = WEIGHTS["meaning"] * meaning(ctx, a, distance_km) + WEIGHTS["category_fit"] * category_fit(ctx, a, distance_km)
+    if ctx.keywords and _probe(tuple(ctx.keywords)).search(a.search_text):
+        known += WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
+        relevance += WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
+    return known + _OPTIMISM, relevance
 
 
 def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[str, float]:
