@@ -176,6 +176,7 @@ class PostgisStore(Store):
                 args.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         with self.pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # total and page agree
             total = conn.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
             rows = conn.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT %s OFFSET %s",
                                 (*args, limit, offset)).fetchall()

@@ -166,9 +166,13 @@ class SqliteStore(Store):
                 where.append(f"{column} = ? COLLATE NOCASE")
                 args.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        total = self.db.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
-        rows = self.db.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT ? OFFSET ?",
-                               (*args, limit, offset))
+        self.db.execute("BEGIN")  # one snapshot: total and page agree
+        try:
+            total = self.db.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
+            rows = self.db.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT ? OFFSET ?",
+                                   (*args, limit, offset)).fetchall()
+        finally:
+            self.db.execute("COMMIT")
         return [self._activity(r) for r in rows], total
 
     def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:

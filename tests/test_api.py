@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog.geo import haversine_km
-from conftest import CENTRE
+from tests.helpers import CENTRE
 
 PROFILE = {
     "narrative": "Mevrouw is sinds vorig jaar weduwe en zit veel alleen thuis. Ze wandelde altijd "

@@ -9,7 +9,7 @@ import pytest
 
 from api import cli
 from catalog.sqlite_store import SqliteStore
-from conftest import ROOT, write_catalog
+from tests.helpers import ROOT, write_catalog
 
 
 @pytest.fixture(autouse=True)
@@ -101,9 +101,21 @@ def write_cases(path, cases, extra_lines=()):
     return path
 
 
-@pytest.fixture
-def small_catalog(tmp_path, demo_rows):
-    return write_catalog(tmp_path / "catalog.csv", demo_rows[:60])
+@pytest.fixture(scope="module")
+def small_catalog(tmp_path_factory, demo_rows):
+    return write_catalog(tmp_path_factory.mktemp("batch") / "catalog.csv", demo_rows[:60])
+
+
+@pytest.fixture(scope="module")
+def batch_db(tmp_path_factory, small_catalog, encoder):
+    """A store that already holds the small catalog: match-batch --db re-imports it unchanged,
+    without embedding it again."""
+    from matcher.indexing import import_catalog
+    path = tmp_path_factory.mktemp("batchdb") / "batch.db"
+    store = SqliteStore(path)
+    assert import_catalog(store, small_catalog, encoder).run.embedded == 60
+    store.close()
+    return f"sqlite:///{path}"
 
 
 def test_match_batch_writes_one_line_per_case(tmp_path, small_catalog, demo_rows, capsys):
@@ -128,10 +140,10 @@ def test_match_batch_writes_one_line_per_case(tmp_path, small_catalog, demo_rows
     assert count(tmp_path) == 0  # no --db: a temporary store, nothing left behind here
 
 
-def test_match_batch_limit(tmp_path, small_catalog):
+def test_match_batch_limit(tmp_path, small_catalog, batch_db):
     cases = write_cases(tmp_path / "cases.jsonl", CASES[:1])
     out_path = tmp_path / "results.jsonl"
-    assert cli.main(["match-batch", "--catalog", str(small_catalog), "--cases", str(cases),
+    assert cli.main(["--db", batch_db, "match-batch", "--catalog", str(small_catalog), "--cases", str(cases),
                      "--out", str(out_path), "--limit", "5", "--quiet"]) == 0
     assert len(json.loads(out_path.read_text())["ranking"]) == 5
     with pytest.raises(SystemExit) as info:
@@ -139,11 +151,11 @@ def test_match_batch_limit(tmp_path, small_catalog):
     assert info.value.code == 2
 
 
-def test_match_batch_case_with_a_bad_profile_is_reported_and_kept(tmp_path, small_catalog, capsys):
+def test_match_batch_case_with_a_bad_profile_is_reported_and_kept(tmp_path, small_catalog, batch_db, capsys):
     bad = dict(CASES[0], id="c09", availability=["someday"])
     cases = write_cases(tmp_path / "cases.jsonl", [CASES[0], bad])
     out_path = tmp_path / "results.jsonl"
-    assert cli.main(["match-batch", "--catalog", str(small_catalog), "--cases", str(cases),
+    assert cli.main(["--db", batch_db, "match-batch", "--catalog", str(small_catalog), "--cases", str(cases),
                      "--out", str(out_path), "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert "line 2 (case c09)" in err and "availability" in err

@@ -5,7 +5,7 @@ import pytest
 
 from catalog.csv_import import CsvFormatError, parse_catalog_csv, read_catalog_csv
 from catalog.model import CSV_COLUMNS
-from conftest import DEMO_CATALOG, csv_text, write_catalog
+from tests.helpers import DEMO_CATALOG, csv_text, write_catalog
 
 
 def problems_by_line(report) -> dict[int, set[str]]:

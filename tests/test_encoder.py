@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from matcher.encoder import DEFAULT_MODEL_DIR, Encoder, ModelMissing
-from conftest import MODEL_DIR, NetworkBlocked, no_network
+from tests.helpers import MODEL_DIR, NetworkBlocked, no_network
 
 
 def cos(a, b) -> float:

@@ -16,7 +16,7 @@ from catalog.model import Activity
 from catalog.postcode_import import read_postcode_csv
 from catalog.sqlite_store import SqliteStore
 from catalog.store import ActivityFilter, ImportRun, Postcode
-from conftest import CENTRE
+from tests.helpers import CENTRE
 
 
 def destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:

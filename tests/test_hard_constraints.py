@@ -11,7 +11,7 @@ from catalog.geo import haversine_km
 from catalog.model import Activity
 from matcher.constraints import broken_constraints
 from matcher.profile import ClientProfile
-from conftest import random_profile
+from tests.helpers import random_profile
 
 def violations(profile: ClientProfile, row: dict[str, str]) -> list[str]:
     """The hard constraints a raw CSV row breaks for the profile (the benchmark's rules)."""

@@ -13,7 +13,7 @@ from matcher.diversity import diversify
 from matcher.engine import Candidate, LocationUnknown, Matcher
 from matcher.explain import km
 from matcher.profile import ClientProfile
-from conftest import CENTRE, random_profile
+from tests.helpers import CENTRE, random_profile
 
 KM = re.compile(r"\b\d+,\d km\b")
 

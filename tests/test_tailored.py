@@ -7,7 +7,7 @@ import pytest
 
 from catalog.geo import haversine_km
 from matcher.profile import ClientProfile
-from conftest import CENTRE
+from tests.helpers import CENTRE
 
 FURTHER = re.compile(r"het dichtstbijzijnde passende aanbod is '(?P<title>[^']+)' op (?P<km>\d+,\d) km")
 
