@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Set up and run the whole test suite.
+# Set up and run the whole test suite. The PostGIS tests use the PostgreSQL server on
+# 127.0.0.1:5432 (SOCIALMAP_TEST_PG to change it) with a fresh database per run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+if command -v pg_config >/dev/null 2>&1 || [ -d /usr/lib/postgresql/15 ]; then
+  apt_install postgresql-15-postgis-3
+fi
 exec .venv/bin/python -m pytest -q "$@"
