@@ -3,7 +3,5 @@
 # 127.0.0.1:5432 (SOCIALMAP_TEST_PG to change it) with a fresh database per run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-if command -v pg_config >/dev/null 2>&1 || [ -d /usr/lib/postgresql/15 ]; then
-  apt_install postgresql-15-postgis-3
-fi
+apt_install postgresql-15-postgis-3
 exec .venv/bin/python -m pytest -q "$@"
