@@ -46,7 +46,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        details = [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
+        details = [{"field": "body" if e["type"] == "json_invalid"
+                    else ".".join(str(p) for p in e["loc"] if p != "body") or "body",
                     "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse(status_code=422, content={"error": "invalid input: " + "; ".join(
             f"{d['field']}: {d['message']}" for d in details), "details": details})

@@ -274,7 +274,7 @@ class Geography:
         if not district:
             city_lat, city_lon = CITY_CENTRES[town]
             if distance_km(a_lat, a_lon, city_lat, city_lon) < 1.0:
-                district = "Centrum"
+                district = f"{town}-Centrum"
             else:
                 bearing = math.degrees(math.atan2((a_lon - city_lon) * math.cos(math.radians(city_lat)),
                                                   a_lat - city_lat)) % 360

@@ -5,8 +5,10 @@ Nothing is written here: the caller decides, from the report, whether to store a
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from catalog.model import CSV_COLUMNS, Activity
 from catalog.validation import Problem, ValidationError, validate_row
@@ -29,32 +31,49 @@ class CsvFormatError(ValueError):
 
 
 def read_catalog_csv(path: str | Path) -> CsvReport:
+    return parse_catalog_csv(read_text(path), source=str(path))
+
+
+def read_text(path: str | Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise CsvFormatError(f"{path}: no such file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise CsvFormatError(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
-    return parse_catalog_csv(text.splitlines(keepends=True), source=str(path))
 
 
-def parse_catalog_csv(lines, source: str = "<csv>") -> CsvReport:
-    reader = csv.DictReader(lines)
-    header = reader.fieldnames or []
+def records(text: str | Iterable[str]):
+    """(header, iterator of (start line, row dict, extra fields)), blank lines skipped.
+    The csv module splits the lines itself: characters such as \\x0b or \\u2028 stay inside fields."""
+    source = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(source)
+    header = next(reader, [])
+
+    def rows():
+        while True:
+            start = reader.line_num + 1  # a quoted field may span lines: report where it starts
+            values = next(reader, None)
+            if values is None:
+                return
+            if not any(v.strip() for v in values):
+                continue
+            yield start, dict(zip(header, values)), values[len(header):]
+    return header, rows()
+
+
+def parse_catalog_csv(text: str | Iterable[str], source: str = "<csv>") -> CsvReport:
+    header, rows = records(text)
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise CsvFormatError(f"{source}: the header lacks column(s) {', '.join(missing)}; "
                              f"expected: {','.join(CSV_COLUMNS)}")
     report, seen = CsvReport(), {}
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num  # a quoted field may span lines: report where it starts
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+    for start, row, extra in rows:
         report.rows += 1
-        if None in row:  # more fields than the header has
-            report.problems.append(Problem(start, "*", f"{len(header) + len(row[None])} fields, "
+        if extra:
+            report.problems.append(Problem(start, "*", f"{len(header) + len(extra)} fields, "
                                            f"the header has {len(header)}; quote text that holds commas"))
             report.bad_lines.add(start)
             continue

@@ -1,37 +1,28 @@
 """Read an offline postcode table (CSV: postcode,lat,lon[,neighbourhood,municipality])."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from catalog.csv_import import CsvFormatError
+from catalog.csv_import import CsvFormatError, read_text, records
 from catalog.store import Postcode
 from catalog.validation import NL_LAT, NL_LON, Problem, normalise_postcode
 
 
 def read_postcode_csv(path: str | Path) -> tuple[list[Postcode], list[Problem]]:
-    path = Path(path)
-    if not path.is_file():
-        raise CsvFormatError(f"{path}: no such file")
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    except UnicodeDecodeError:
-        raise CsvFormatError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-    reader = csv.DictReader(lines)
-    missing = [c for c in ("postcode", "lat", "lon") if c not in (reader.fieldnames or [])]
+    header, rows = records(read_text(path))
+    missing = [c for c in ("postcode", "lat", "lon") if c not in header]
     if missing:
         raise CsvFormatError(f"{path}: the header lacks {', '.join(missing)}; "
                              "expected postcode,lat,lon[,neighbourhood,municipality]")
     postcodes, problems = [], []
-    for row in reader:
-        line = reader.line_num
+    for line, row, _ in rows:
         try:
-            code = normalise_postcode(row["postcode"] or "")
+            code = normalise_postcode(row.get("postcode") or "")
         except ValueError as e:
             problems.append(Problem(line, "postcode", str(e)))
             continue
         try:
-            lat, lon = float(row["lat"]), float(row["lon"])
+            lat, lon = float(row.get("lat")), float(row.get("lon"))
         except (TypeError, ValueError):
             problems.append(Problem(line, "lat/lon", "not decimal numbers (WGS84 degrees)"))
             continue

@@ -17,6 +17,7 @@ from catalog.geo import points_within
 from catalog.model import Activity
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
+    like_pattern,
 )
 from catalog.validation import validate_row
 
@@ -163,8 +164,8 @@ class PostgisStore(Store):
     def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
         where, args = [], []
         if filters.text:
-            pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(title ILIKE %s OR row ILIKE %s)")
+            pattern = like_pattern(filters.text)
+            where.append("(title ILIKE %s OR (row::json ->> 'description') ILIKE %s)")
             args += [pattern, pattern]
         if filters.category:
             where.append("%s = ANY(categories)")

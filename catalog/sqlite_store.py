@@ -14,6 +14,7 @@ from catalog.geo import bounding_box, points_within
 from catalog.model import Activity
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
+    like_pattern,
 )
 from catalog.validation import validate_row
 
@@ -58,8 +59,10 @@ def _now() -> str:
 class SqliteStore(Store):
     def __init__(self, path: str | Path):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if self.path in ("", ":memory:"):
+            # Each thread has its own connection, and so would have its own empty database.
+            raise ValueError("the SQLite store needs a file: use sqlite:///path/to/catalog.db")
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
         self.cache = ActivityCache()
@@ -155,8 +158,9 @@ class SqliteStore(Store):
     def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
         where, args = [], []
         if filters.text:
-            where.append("(title LIKE ? OR row LIKE ?)")
-            args += [f"%{filters.text}%"] * 2
+            pattern = like_pattern(filters.text)
+            where.append("(title LIKE ? ESCAPE '\\' OR json_extract(row, '$.description') LIKE ? ESCAPE '\\')")
+            args += [pattern, pattern]
         if filters.category:
             where.append("categories LIKE ?")
             args.append(f"%;{filters.category};%")

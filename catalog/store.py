@@ -110,6 +110,11 @@ class Store(abc.ABC):
     def close(self) -> None: ...
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds `text` literally (escape character: backslash)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def open_store(url: str, check_schema: bool = True) -> Store:
     """`sqlite:///path/to/file.db` (or a bare path) -> the embedded store (migrated on opening);
     `postgresql://user@host:port/db` -> the PostGIS store (its schema checked: `socialmap migrate`)."""

@@ -18,7 +18,7 @@ REQUIRED = ("id", "title", "description", "organisation", "kind", "categories", 
 # The Netherlands with a margin; catches swapped or missing coordinates.
 NL_LAT, NL_LON = (50.6, 53.7), (3.2, 7.3)
 POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})?$")
-SLOT = re.compile(r"^(ma|di|wo|do|vr|za|zo)\s+([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)$")
+SLOT = re.compile(r"^(ma|di|wo|do|vr|za|zo)\s+([01]\d|2[0-3]):([0-5]\d)\s*-\s*(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 MAX_TEXT = {"title": 200, "description": 4000, "organisation": 200, "address": 200,
@@ -62,7 +62,8 @@ def parse_schedule(value: str) -> list[Slot]:
         if not match:
             raise ValueError(f"'{part}' is not a weekly slot; write e.g. 'di 14:00-16:00' "
                              f"with a day from {' '.join(WEEKDAYS)}")
-        day, h1, m1, h2, m2 = match.groups()
+        day, h1, m1, *end = match.groups()
+        h2, m2 = (end[0], end[1]) if end[0] else (end[2], end[3])
         if (h1, m1) >= (h2, m2):
             raise ValueError(f"'{part}' ends before it starts")
         slots.append(Slot(day, f"{h1}:{m1}", f"{h2}:{m2}"))

@@ -34,8 +34,9 @@ class Encoder:
     def __init__(self, model: str | None = None, query_prefix: str | None = None,
                  passage_prefix: str | None = None):
         self.model_ref = model or model_setting()
-        looks_like_path = self.model_ref.startswith((".", "/")) or os.sep in self.model_ref
-        if looks_like_path and not Path(self.model_ref).is_dir():
+        # A path (./x, /x, ~/x) must exist; "owner/name" is a hub name, for a user with internet.
+        looks_like_path = self.model_ref.startswith((".", "/", "~"))
+        if looks_like_path and not Path(self.model_ref).expanduser().is_dir():
             raise ModelMissing(f"no model folder at {self.model_ref}; build it with "
                                "`python -m matcher.model_build` (make run/test do this)")
         self.query_prefix = os.environ.get("SOCIALMAP_QUERY_PREFIX", "query: ") if query_prefix is None else query_prefix

@@ -10,7 +10,9 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "tr": "Turks", "ar": "Arab
 
 
 def km(distance: float) -> str:
-    return f"{distance:.1f}".replace(".", ",") + " km"
+    """Dutch notation: 1,3 km; below one km up to two decimals (0,35 km), so short walks differ."""
+    text = f"{distance:.1f}" if distance >= 1 else f"{distance:.2f}".rstrip("0")
+    return (text + "0" if text.endswith(".") else text).replace(".", ",") + " km"
 
 
 def euro(amount: float) -> str:
@@ -40,7 +42,7 @@ def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> li
 
 def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[str, float]) -> str:
     matched = []
-    hits = keyword_hits(ctx.keywords, a)
+    hits = keyword_hits(ctx.keywords, a, ctx.matching)
     if hits:
         matched.append("past bij " + ", ".join(f"'{h}'" for h in hits))
     top = [c for c in a.categories if ctx.category_affinity.get(c, 0.0) > 1.0]

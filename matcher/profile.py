@@ -4,6 +4,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from catalog.model import WEEKDAYS
+from catalog.validation import normalise_postcode
+
+DAY_NAMES = dict(zip(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"), WEEKDAYS))
 
 
 class ClientProfile(BaseModel):
@@ -36,11 +39,18 @@ class ClientProfile(BaseModel):
     @field_validator("availability")
     @classmethod
     def _availability(cls, value: list[str]) -> list[str]:
-        days = [v.strip().lower()[:2] for v in value if v and v.strip()]
-        wrong = [d for d in days if d not in WEEKDAYS]
+        days, wrong = [], []
+        for v in (v.strip().lower().rstrip(".") for v in value if v and v.strip()):
+            day = v if v in WEEKDAYS else DAY_NAMES.get(v)
+            (days if day else wrong).append(day or v)
         if wrong:
-            raise ValueError(f"{', '.join(wrong)}: use weekdays {' '.join(WEEKDAYS)}")
-        return days
+            raise ValueError(f"{', '.join(wrong)}: use weekdays {' '.join(WEEKDAYS)} (or maandag ... zondag)")
+        return list(dict.fromkeys(days))
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str | None) -> str | None:
+        return normalise_postcode(value) if value else None
 
     @model_validator(mode="after")
     def _location(self):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from catalog.model import Activity
 from matcher.profile import ClientProfile
@@ -31,7 +31,7 @@ WEIGHTS = {
     "fresh_listing": 0.1,  # recently confirmed by its provider
 }
 # The best value each signal can reach: bounds a score before it is computed in full.
-SIGNAL_MAX = {"keywords": 1.0, "schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
+SIGNAL_MAX = {"schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
               "fresh_listing": 0.0}
 STALE_AFTER_DAYS = 365
 WORD = re.compile(r"[\wÀ-ÿ]+", re.UNICODE)
@@ -49,6 +49,7 @@ class QueryContext:
     keywords: list[str]
     today: dt.date = field(default_factory=dt.date.today)
     meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
+    matching: dict[str, frozenset[str]] | None = None  # keyword term -> listing words (engine)
 
 
 def _z(vec: np.ndarray | None, stats: tuple[float, float], activity: Activity) -> float | None:
@@ -73,36 +74,44 @@ def _terms(keyword: str) -> tuple[str, ...]:
     return tuple(WORD.findall(keyword.lower()))
 
 
-def keyword_hits(keywords: list[str], a: Activity) -> list[str]:
-    """The keywords found in the listing, allowing for Dutch inflections (wandel/wandelen)."""
-    hits = []
-    for keyword in keywords:
-        terms = _terms(keyword)
-        # A cheap substring test first: most listings contain none of the keywords.
-        if terms and all(t[:4] in a.search_text for t in terms) \
-                and all(any(_same_word(t, w) for w in a.words) for t in terms):
-            hits.append(keyword)
-    return hits
-
-
 def _same_word(term: str, word: str) -> bool:
+    """Dutch inflections (wandel/wandelen) and a typo in a longer word (scaken/schaken)."""
     if len(term) < 4:
         return term == word
-    stem = term[: max(4, len(term) - 2)]
-    return word.startswith(stem) or (len(word) >= 5 and fuzz.ratio(term, word) >= 88)
+    return word.startswith(_stem(term)) or (len(word) >= 5 and fuzz.ratio(term, word) >= 88)
+
+
+def _stem(term: str) -> str:
+    return term[: max(4, len(term) - 2)]
+
+
+def matching_words(keywords: list[str], activities: list[Activity]) -> dict[str, frozenset[str]]:
+    """For each keyword term, the words of these listings that count as that term. One pass over
+    their vocabulary, in C where it matters, instead of comparing words listing by listing."""
+    vocabulary = frozenset().union(*(a.words for a in activities))
+    matching = {}
+    for term in {t for k in keywords for t in _terms(k)}:
+        if len(term) < 4:
+            matching[term] = frozenset({term} & vocabulary)
+            continue
+        stem = _stem(term)
+        similar = process.extract(term, [w for w in vocabulary if len(w) >= 5], scorer=fuzz.ratio,
+                                  score_cutoff=88, limit=None)
+        matching[term] = frozenset([w for w in vocabulary if w.startswith(stem)] + [w for w, _, _ in similar])
+    return matching
+
+
+def keyword_hits(keywords: list[str], a: Activity, matching: dict[str, frozenset[str]] | None = None) -> list[str]:
+    """The keywords found in the listing (every word of a keyword, in some form)."""
+    matching = matching if matching is not None else matching_words(keywords, [a])
+    return [k for k in keywords
+            if _terms(k) and all(not matching.get(t, frozenset()).isdisjoint(a.words) for t in _terms(k))]
 
 
 def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
-    if not ctx.keywords or not _probe(tuple(ctx.keywords)).search(a.search_text):
+    if not ctx.keywords:
         return 0.0
-    return len(keyword_hits(ctx.keywords, a)) / len(ctx.keywords)
-
-
-@functools.lru_cache(maxsize=1024)
-def _probe(keywords: tuple[str, ...]) -> re.Pattern:
-    """One regex that finds the start of any keyword: most listings are ruled out by it alone."""
-    starts = {t[:4] for k in keywords for t in _terms(k)}
-    return re.compile("|".join(sorted(map(re.escape, starts))) or "(?!)")
+    return len(keyword_hits(ctx.keywords, a, ctx.matching)) / len(ctx.keywords)
 
 
 def category_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:
@@ -162,19 +171,15 @@ SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, language_fit
 assert SIGNALS.keys() == WEIGHTS.keys()
 RELEVANCE = ("meaning", "keywords", "category_fit")  # what a wish is about; the rest is feasibility
 # Cheap signals, computed exactly for every candidate to bound its score before the full scoring.
-CHEAP = ("meaning", "category_fit", "language_fit", "culture_fit", "nearby")
+CHEAP = ("meaning", "keywords", "category_fit", "language_fit", "culture_fit", "nearby")
 # + 1e-9: a bound summed in another order must never fall below the score through rounding.
-_OPTIMISM = sum(WEIGHTS[n] * SIGNAL_MAX[n] for n in WEIGHTS if n not in CHEAP and n != "keywords") + 1e-9
+_OPTIMISM = sum(WEIGHTS[n] * SIGNAL_MAX[n] for n in WEIGHTS if n not in CHEAP) + 1e-9
 
 
 def upper_bounds(ctx: QueryContext, a: Activity, distance_km: float) -> tuple[float, float]:
-    """(score bound, relevance bound): the cheap signals exactly, the best case of the others."""
-    known = sum(WEIGHTS[n] * SIGNALS[n](ctx, a, distance_km) for n in CHEAP)
-    relevance = WEIGHTS["meaning"] * meaning(ctx, a, distance_km) + WEIGHTS["category_fit"] * category_fit(ctx, a, distance_km)
-    if ctx.keywords and _probe(tuple(ctx.keywords)).search(a.search_text):
-        known += WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
-        relevance += WEIGHTS["keywords"] * SIGNAL_MAX["keywords"]
-    return known + _OPTIMISM, relevance
+    """(score bound, relevance): the cheap signals exactly, the best case of the others."""
+    cheap = {n: SIGNALS[n](ctx, a, distance_km) for n in CHEAP}
+    return weighted(cheap, CHEAP) + _OPTIMISM, weighted(cheap, RELEVANCE)
 
 
 def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[str, float]:

@@ -39,10 +39,10 @@ def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Calla
     reach = km(ctx.profile.max_distance_km)
     wishes = _wishes(ctx)
     if fitting:
-        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity) for c in fitting)]
+        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity, ctx.matching) for c in fitting)]
         return TailoredVerdict(False, f"{len(fitting)} passende activiteit(en) binnen {reach}.", unmet)
     if not any_feasible:
-        reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet"
+        reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet, dus ook geen voor {wishes}"
     else:
         reason = f"Binnen {reach} is geen passend aanbod voor {wishes}"
     radius = min(ctx.profile.max_distance_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)

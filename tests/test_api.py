@@ -52,7 +52,7 @@ def test_match_returns_ranked_explained_suggestions(client):
     for s in suggestions:
         assert set(s["activity"]) == ACTIVITY_FIELDS
         a = s["activity"]
-        assert s["explanation"] and re.search(r"\d+,\d km", s["explanation"])
+        assert s["explanation"] and re.search(r"\d+,\d+ km", s["explanation"])
         assert s["distance_km"] == pytest.approx(haversine_km(CENTRE[0], CENTRE[1], a["lat"], a["lon"]), abs=0.006)
         assert s["distance_km"] <= 2.5
         assert isinstance(s["compromises"], list)
@@ -193,6 +193,20 @@ def test_match_empty_body(client):
 ])
 def test_match_non_finite_numbers(client, raw, field):
     assert_error(client.post("/match", content=raw, headers={"content-type": "application/json"}), 422, field)
+
+
+ODD_VALUES = [None, "", "x", "💥💥💥", -1, 0, 0.0001, 1e308, 10**30, True, [], {}, ["nl"], [None], "3701 DT"]
+
+
+@pytest.mark.parametrize("field", ["narrative", "interests", "age", "gender", "languages", "culture",
+                                   "postcode", "lat", "lon", "max_distance_km", "availability",
+                                   "budget_eur_month", "needs_wheelchair_access", "limit"])
+def test_match_never_answers_500(client, field):
+    for value in ODD_VALUES:
+        r = client.post("/match", json=profile(**{field: value, "limit": 1} if field != "limit" else {field: value}))
+        assert r.status_code in (200, 422), (field, value, r.status_code, r.text[:300])
+        if r.status_code == 422:
+            assert r.json()["error"]
 
 
 def test_match_wrong_method(client):

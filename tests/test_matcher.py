@@ -15,7 +15,7 @@ from matcher.explain import km
 from matcher.profile import ClientProfile
 from tests.helpers import CENTRE, random_profile
 
-KM = re.compile(r"\b\d+,\d km\b")
+KM = re.compile(r"\b\d+,\d+ km\b")
 
 
 def match(matcher, limit=10, **fields):
