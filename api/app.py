@@ -1,7 +1,9 @@
 """The HTTP API. It only translates between HTTP and calls into matcher/ and catalog/."""
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from contextlib import asynccontextmanager
 from typing import Literal
 
@@ -24,6 +26,18 @@ log = logging.getLogger("socialmap.api")
 ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the message says what to fix"}}
 
 
+def _preload(store: Store) -> None:
+    """Decode the catalog into memory, then keep those long-lived objects out of the garbage
+    collector's full passes (they made the slowest requests several times slower)."""
+    try:
+        count = store.preload()
+        gc.collect()
+        gc.freeze()
+        log.info("preloaded %d activities", count)
+    except Exception:  # the service still works, only the first queries per area are slower
+        log.exception("preloading the catalog failed")
+
+
 def create_app(database_url: str | None = None, store: Store | None = None, encoder=None) -> FastAPI:
     state: dict = {}
 
@@ -36,6 +50,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         else:
             state["matcher"] = Matcher(state["store"], encoder)
         log.info("serving %d activities", state["store"].count())
+        threading.Thread(target=_preload, args=(state["store"],), daemon=True).start()
         yield
         if store is None:
             state["store"].close()

@@ -196,11 +196,19 @@ class PostgisStore(Store):
         activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
         return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
 
-    def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
+    def preload(self) -> int:
         with self.pool.connection() as conn:
-            rows = conn.execute("SELECT id, version, row, embedding FROM activities WHERE id = ANY(%s)",
-                                (ids,)).fetchall()
-        return {i: (v, self._activity(row_json, embedding)) for i, v, row_json, embedding in rows}
+            keys = conn.execute("SELECT id, version FROM activities").fetchall()
+        return len(self.cache.resolve(keys, self._fetch))
+
+    def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
+        fetched = {}
+        with self.pool.connection() as conn:
+            for start in range(0, len(ids), 5000):
+                rows = conn.execute("SELECT id, version, row, embedding FROM activities WHERE id = ANY(%s)",
+                                    (ids[start:start + 5000],))
+                fetched.update({i: (v, self._activity(r, e)) for i, v, r, e in rows})
+        return fetched
 
     def embedding_sample(self, limit: int) -> np.ndarray:
         with self.pool.connection() as conn:

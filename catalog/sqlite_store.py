@@ -190,6 +190,10 @@ class SqliteStore(Store):
         activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
         return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
 
+    def preload(self) -> int:
+        keys = self.db.execute("SELECT id, version FROM activities").fetchall()
+        return len(self.cache.resolve(((k[0], k[1]) for k in keys), self._fetch))
+
     def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
         fetched = {}
         for start in range(0, len(ids), 500):

@@ -94,6 +94,11 @@ class Store(abc.ABC):
         """Up to `limit` stored vectors, a fixed spread over the catalog, as one float32 matrix."""
 
     @abc.abstractmethod
+    def preload(self) -> int:
+        """Decode every activity into the in-process cache, so that no query pays for it later;
+        return how many. The service calls it at start-up, in the background."""
+
+    @abc.abstractmethod
     def count(self) -> int: ...
 
     @abc.abstractmethod

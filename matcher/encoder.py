@@ -6,8 +6,8 @@ e5 expects "query: " and "passage: " prefixes; other models may want none (SOCIA
 """
 from __future__ import annotations
 
-import functools
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub at r
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+QUERY_CACHE_SIZE = 2048
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / ".models" / "multilingual-e5-small"
 
 
@@ -43,7 +44,8 @@ class Encoder:
         self.passage_prefix = os.environ.get("SOCIALMAP_PASSAGE_PREFIX", "passage: ") if passage_prefix is None else passage_prefix
         self._model = None
         self.name = f"{Path(self.model_ref).name}|{self.query_prefix}|{self.passage_prefix}"
-        self._query = functools.lru_cache(maxsize=2048)(self._encode_query)
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def model(self):
@@ -58,14 +60,24 @@ class Encoder:
                                     convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
 
-    def _encode_query(self, text: str) -> np.ndarray:
-        vector = self._encode([self.query_prefix + text])[0]
-        vector.setflags(write=False)
-        return vector
+    def queries(self, texts: list[str]) -> list[np.ndarray]:
+        """Query vectors, from a cache where a coach re-runs with one wish changed; the rest are
+        encoded in one batch (cheaper than one by one)."""
+        with self._cache_lock:  # the service encodes from several threads
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, self._encode([self.query_prefix + t for t in missing])):
+                vector.setflags(write=False)
+                found[text] = vector
+            with self._cache_lock:
+                self._cache.update((t, found[t]) for t in missing)
+                while len(self._cache) > QUERY_CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))  # the oldest first
+        return [found[t] for t in texts]
 
     def query(self, text: str) -> np.ndarray:
-        """One query vector; repeated queries (a coach changing one wish) come from a cache."""
-        return self._query(text)
+        return self.queries([text])[0]
 
     def passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts], progress=progress)

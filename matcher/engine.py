@@ -83,8 +83,9 @@ class Matcher:
 
     def context(self, profile: ClientProfile, today: dt.date | None = None) -> QueryContext:
         keywords = [k.strip() for k in re.split(r"[,;\n]", profile.interests) if k.strip()]
-        interest_vec = self.encoder.query(profile.interests) if profile.interests else None
-        narrative_vec = self.encoder.query(profile.narrative) if profile.narrative else None
+        texts = [t for t in (profile.interests, profile.narrative) if t]
+        vectors = dict(zip(texts, self.encoder.queries(texts)))
+        interest_vec, narrative_vec = vectors.get(profile.interests), vectors.get(profile.narrative)
         wish = np.mean([v for v in (interest_vec, narrative_vec) if v is not None], axis=0)
         affinity = self.category_matrix @ wish
         affinity = (affinity - affinity.mean()) / (affinity.std() + 1e-6)

@@ -197,3 +197,18 @@ def test_sqlite_refuses_a_newer_schema(tmp_path):
     sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(SchemaError, match="upgrade"):
         open_store(f"sqlite:///{path}")
+
+
+def test_preload_decodes_everything_once(store, monkeypatch):
+    store.save_import(activities(40), run())
+    assert store.preload() == 40
+    monkeypatch.setattr(store, "_fetch", lambda ids: pytest.fail(f"fetched again: {ids[:3]}"))
+    assert len(store.within_radius(*CENTRE, 50)) == 40  # all from the cache
+
+
+def test_cache_never_serves_a_stale_activity(store):
+    items = activities(5)
+    store.save_import(items, run())
+    store.preload()
+    store.save_import([dataclasses.replace(items[2], title="Veranderd", embedding=None)], run())
+    assert {a.id: a.title for a, _ in store.within_radius(*CENTRE, 50)}["t0002"] == "Veranderd"
