@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 CATEGORIES = (
@@ -40,7 +38,7 @@ CSV_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """One weekly time slot, e.g. di 14:00-16:00."""
     day: str
@@ -51,7 +49,7 @@ class Slot:
         return f"{self.day} {self.start}-{self.end}"
 
 
-@dataclass
+@dataclass(slots=True)  # a national catalog keeps 100,000 of these in memory
 class Activity:
     id: str
     title: str
@@ -76,6 +74,7 @@ class Activity:
     last_verified: dt.date
     contact: str
     embedding: object = field(default=None, repr=False, compare=False)  # numpy float32 vector
+    word_ids: object = field(default=None, repr=False, compare=False)   # see matcher/keywords.py
 
     @property
     def days(self) -> set[str]:
@@ -85,15 +84,6 @@ class Activity:
         """The text whose meaning is matched: title, description and category labels."""
         labels = ", ".join(CATEGORY_LABELS[c] for c in self.categories)
         return f"{self.title}. {self.description} ({labels})"
-
-    @functools.cached_property
-    def search_text(self) -> str:
-        """Title and description in lower case, for literal look-ups."""
-        return f"{self.title} {self.description}".lower()
-
-    @functools.cached_property
-    def words(self) -> frozenset[str]:
-        return frozenset(re.findall(r"[\wÀ-ÿ]+", self.search_text))
 
     @property
     def text_hash(self) -> str:

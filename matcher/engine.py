@@ -17,7 +17,8 @@ from matcher.diversity import diversify
 from matcher.encoder import Encoder
 from matcher.explain import compromises, explain
 from matcher.profile import ClientProfile
-from matcher.signals import QueryContext, matching_words, score_signals, upper_bounds, weighted
+from matcher.keywords import keyword_fractions
+from matcher.signals import QueryContext, score_signals, upper_bounds, weighted
 from matcher.tailored import RELEVANCE_THRESHOLD, TailoredVerdict, is_fitting, tailored_verdict
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
@@ -128,9 +129,10 @@ class Matcher:
         candidate (see tailored.py). The rest is ruled out by an upper bound of its score: in a dense
         city thousands of activities are within reach, and most need no more than one matrix product."""
         self._bulk_meaning(ctx, [a for a, _ in feasible])
+        fractions, term_ids = keyword_fractions(ctx.keywords, [a for a, _ in feasible])
+        ctx.keywords_by_id.update(zip((a.id for a, _ in feasible), fractions.tolist()))
         # Add to the known matching words, never replace them: explanations come later.
-        found = matching_words(ctx.keywords, [a for a, _ in feasible])
-        ctx.matching = {t: words | (ctx.matching or {}).get(t, frozenset()) for t, words in found.items()}
+        ctx.term_ids = {t: ids | (ctx.term_ids or {}).get(t, frozenset()) for t, ids in term_ids.items()}
         bounded = sorted(((*upper_bounds(ctx, a, d), a, d) for a, d in feasible), key=lambda t: -t[0])
         scored, best = [], []  # best: a min-heap of the `pool` highest scores so far
         for position, (bound, _, activity, distance) in enumerate(bounded):

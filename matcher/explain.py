@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from catalog.model import CATEGORY_LABELS, Activity
-from matcher.signals import STALE_AFTER_DAYS, QueryContext, keyword_hits
+from matcher.keywords import keyword_hits
+from matcher.signals import STALE_AFTER_DAYS, QueryContext
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "tr": "Turks", "ar": "Arabisch", "pl": "Pools",
                   "de": "Duits", "fr": "Frans", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch",
@@ -42,7 +43,7 @@ def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> li
 
 def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[str, float]) -> str:
     matched = []
-    hits = keyword_hits(ctx.keywords, a, ctx.matching)
+    hits = keyword_hits(ctx.keywords, a, ctx.term_ids)
     if hits:
         matched.append("past bij " + ", ".join(f"'{h}'" for h in hits))
     top = [c for c in a.categories if ctx.category_affinity.get(c, 0.0) > 1.0]

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz, process
-
 from catalog.model import Activity
+from matcher.keywords import TermIds, keyword_hits
 from matcher.profile import ClientProfile
 
 # The weight of every signal in one place; tuned on the dev benchmark, kept round on purpose.
@@ -34,7 +33,6 @@ WEIGHTS = {
 SIGNAL_MAX = {"schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
               "fresh_listing": 0.0}
 STALE_AFTER_DAYS = 365
-WORD = re.compile(r"[\wÀ-ÿ]+", re.UNICODE)
 
 
 @dataclass
@@ -49,7 +47,8 @@ class QueryContext:
     keywords: list[str]
     today: dt.date = field(default_factory=dt.date.today)
     meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
-    matching: dict[str, frozenset[str]] | None = None  # keyword term -> listing words (engine)
+    keywords_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
+    term_ids: TermIds | None = None   # which words count as each keyword term (engine)
 
 
 def _z(vec: np.ndarray | None, stats: tuple[float, float], activity: Activity) -> float | None:
@@ -69,49 +68,10 @@ def meaning(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     return sum(z * w for z, w in parts) / sum(w for _, w in parts) / 2.0
 
 
-@functools.lru_cache(maxsize=4096)
-def _terms(keyword: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(keyword.lower()))
-
-
-def _same_word(term: str, word: str) -> bool:
-    """Dutch inflections (wandel/wandelen) and a typo in a longer word (scaken/schaken)."""
-    if len(term) < 4:
-        return term == word
-    return word.startswith(_stem(term)) or (len(word) >= 5 and fuzz.ratio(term, word) >= 88)
-
-
-def _stem(term: str) -> str:
-    return term[: max(4, len(term) - 2)]
-
-
-def matching_words(keywords: list[str], activities: list[Activity]) -> dict[str, frozenset[str]]:
-    """For each keyword term, the words of these listings that count as that term. One pass over
-    their vocabulary, in C where it matters, instead of comparing words listing by listing."""
-    vocabulary = frozenset().union(*(a.words for a in activities))
-    matching = {}
-    for term in {t for k in keywords for t in _terms(k)}:
-        if len(term) < 4:
-            matching[term] = frozenset({term} & vocabulary)
-            continue
-        stem = _stem(term)
-        similar = process.extract(term, [w for w in vocabulary if len(w) >= 5], scorer=fuzz.ratio,
-                                  score_cutoff=88, limit=None)
-        matching[term] = frozenset([w for w in vocabulary if w.startswith(stem)] + [w for w, _, _ in similar])
-    return matching
-
-
-def keyword_hits(keywords: list[str], a: Activity, matching: dict[str, frozenset[str]] | None = None) -> list[str]:
-    """The keywords found in the listing (every word of a keyword, in some form)."""
-    matching = matching if matching is not None else matching_words(keywords, [a])
-    return [k for k in keywords
-            if _terms(k) and all(not matching.get(t, frozenset()).isdisjoint(a.words) for t in _terms(k))]
-
-
 def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
-    if not ctx.keywords:
-        return 0.0
-    return len(keyword_hits(ctx.keywords, a, ctx.matching)) / len(ctx.keywords)
+    if a.id in ctx.keywords_by_id:
+        return ctx.keywords_by_id[a.id]
+    return len(keyword_hits(ctx.keywords, a, ctx.term_ids)) / len(ctx.keywords) if ctx.keywords else 0.0
 
 
 def category_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:

@@ -10,7 +10,8 @@ from typing import Callable
 
 from catalog.model import CATEGORY_LABELS
 from matcher.explain import km
-from matcher.signals import RELEVANCE, keyword_hits, weighted
+from matcher.keywords import keyword_hits
+from matcher.signals import RELEVANCE, weighted
 
 RELEVANCE_THRESHOLD = 1.35  # weighted relevance (z-units) a suggestion needs to count as fitting
 LOOK_FURTHER_FACTOR = 3    # how much wider to look for the advice "nearest fitting offer"
@@ -39,7 +40,7 @@ def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Calla
     reach = km(ctx.profile.max_distance_km)
     wishes = _wishes(ctx)
     if fitting:
-        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity, ctx.matching) for c in fitting)]
+        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity, ctx.term_ids) for c in fitting)]
         return TailoredVerdict(False, f"{len(fitting)} passende activiteit(en) binnen {reach}.", unmet)
     if not any_feasible:
         reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet, dus ook geen voor {wishes}"
