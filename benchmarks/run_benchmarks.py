@@ -219,14 +219,14 @@ def remove_sqlite(url: str) -> None:
 # --- the service -------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, url: str, log_path: Path, startup_timeout: float = 300):
+    def __init__(self, url: str, log_path: Path, startup_timeout: float = 300, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen([SOCIALMAP, "--db", url, "serve", "--port", str(self.port)],
                                      stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
-                                     start_new_session=True)
+                                     start_new_session=True, env={**os.environ, **(env or {})})
         _servers.append(self.proc)
         start = time.perf_counter()
         while True:
@@ -422,8 +422,11 @@ PROFILE_PARTS = [
     ("  of which: rows -> Activity (validate_row)", "validation.py", ("validate_row",)),
     ("query context (Matcher.context)", "engine.py", ("context",)),
     ("hard constraints (broken_constraints)", "constraints.py", ("broken_constraints",)),
-    ("ranking signals (score_signals)", "signals.py", ("score_signals", "score_all", "score_candidates")),
-    ("  of which: keyword_hits", "signals.py", ("keyword_hits",)),
+    ("scoring (Matcher._score, all calls)", "engine.py", ("_score",)),
+    ("  of which: meaning in bulk (_bulk_meaning)", "engine.py", ("_bulk_meaning",)),
+    ("  of which: keyword matching", "signals.py", ("keyword_fractions", "keyword_hits")),
+    ("  of which: score bounds (upper_bounds)", "signals.py", ("upper_bounds",)),
+    ("  of which: all signals (score_signals)", "signals.py", ("score_signals",)),
     ("tailored verdict (tailored_verdict)", "tailored.py", ("tailored_verdict",)),
     ("  of which: look further (_beyond_reach)", "engine.py", ("_beyond_reach",)),
     ("variety (diversify)", "diversity.py", ("diversify",)),
@@ -446,6 +449,12 @@ def profile_matcher(url: str, cases: list[dict], n: int = 30) -> str:
         requests = Requests(cases, 0.25)
         for _ in range(3):
             matcher.match(ClientProfile.model_validate(requests.next()), limit=10)
+        plain = []
+        for _ in range(n):
+            p = ClientProfile.model_validate(requests.next())
+            start = time.perf_counter()
+            matcher.match(p, limit=10)
+            plain.append((time.perf_counter() - start) * 1000)
         profiles = [ClientProfile.model_validate(requests.next()) for _ in range(n)]
         times, reach = [], []
         profiler = cProfile.Profile()
@@ -460,8 +469,10 @@ def profile_matcher(url: str, cases: list[dict], n: int = 30) -> str:
         store.close()
     stats = pstats.Stats(profiler)
     total = sum(times)
-    lines = [f"In-process `Matcher.match` at this size, {n} distinct profiles (cProfile on, so ~10-30% slower): "
-             f"p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms, mean within reach {statistics.mean(reach):.0f}.",
+    lines = [f"In-process `Matcher.match` at this size (no HTTP), {n} new profiles: p50 {pct(plain, 50):.0f} ms, "
+             f"p95 {pct(plain, 95):.0f} ms, max {max(plain):.0f} ms; {n} others under cProfile (slower, the "
+             f"model's many small calls most): p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms, "
+             f"mean within reach {statistics.mean(reach):.0f}.",
              "", "| part (cumulative, nested parts overlap) | calls | total s | ms per match | share |", "|---|---|---|---|---|"]
     for label, suffix, names in PROFILE_PARTS:
         calls, cum = 0, 0.0
@@ -496,6 +507,7 @@ class Result:
     rss_mib: float = float("nan")
     hwm_mib: float = float("nan")
     rss_idle_mib: float = float("nan")
+    rss_one_mib: float = float("nan")
     error: str = ""
     profile: str = ""
 
@@ -514,7 +526,7 @@ def bench_one(store: str, size: int, files: dict, args, workdir: Path, floor: di
         if " 0 embedded" not in out:
             raise RuntimeError(f"the re-import embedded again: {out.strip()}")
         print(f"  [{store} {size}] import {result.import_s:.1f} s, re-import {result.reimport_s:.1f} s", file=sys.stderr)
-        server = Server(url, workdir / f"server_{store}_{size}.log")
+        server = Server(url, workdir / f"server_{store}_{size}.log", env=args.server_env)
         result.startup_s, result.ready_s = server.startup_s, server.ready_s
         if not server.settled:
             print(f"  [{store} {size}] warning: the server kept busy after start-up", file=sys.stderr)
@@ -524,6 +536,7 @@ def bench_one(store: str, size: int, files: dict, args, workdir: Path, floor: di
         result.one = load(server.base, requests, args.requests_1, 1, args.phase_seconds)
         print(f"  [{store} {size}] 1 client: {result.one.n} in {result.one.wall_s:.0f} s, "
               f"p95 {pct(result.one.latencies_ms, 95):.0f} ms", file=sys.stderr)
+        result.rss_one_mib, _ = proc_memory(server.proc.pid)
         result.eight = load(server.base, requests, args.requests_8, 8, args.phase_seconds)
         print(f"  [{store} {size}] 8 clients: {result.eight.n} in {result.eight.wall_s:.0f} s, "
               f"p95 {pct(result.eight.latencies_ms, 95):.0f} ms, load {loadavg()}", file=sys.stderr)
@@ -594,7 +607,9 @@ def report(info: dict, floor: dict, results: list[Result], args, elapsed_s: floa
         "countryside; texts from the demo catalog. Requests: the generated profiles, each with a distinct "
         f"counter word in narrative and interests (so both texts are encoded), {args.postcode_share:.0%} by postcode; "
         f"{args.requests_1} requests with 1 client, {args.requests_8} with 8 clients (a phase stops after "
-        f"{args.phase_seconds:.0f} s: then n is shown), after {args.warmup} warm-up requests. Import times are "
+        f"{args.phase_seconds:.0f} s: then n is shown), after {args.warmup} warm-up requests"
+        + (f"; server environment {' '.join(f'{k}={v}' for k, v in args.server_env.items())}" if args.server_env else "")
+        + ". Import times are "
         "wall clock of the `socialmap import` subprocess, the model load included.",
         "",
         f"Encoding floor (matcher.encoder.Encoder, new texts, in-process, torch on {floor['threads']} threads): "
@@ -638,7 +653,8 @@ def report(info: dict, floor: dict, results: list[Result], args, elapsed_s: floa
             bits.append(f"postcode table import {r.postcodes_s:.1f} s")
         if r.startup_s == r.startup_s:
             bits.append(f"server start to first /health {r.startup_s:.1f} s, to idle (start-up work done) "
-                        f"{r.ready_s:.1f} s, RSS then {r.rss_idle_mib:,.0f} MiB")
+                        f"{r.ready_s:.1f} s, RSS then {r.rss_idle_mib:,.0f} MiB, after the 1-client phase "
+                        f"{r.rss_one_mib:,.0f} MiB")
         if r.one and r.one.n:
             bits.append(f"tailored verdicts {r.one.tailored + (r.eight.tailored if r.eight else 0)}"
                         f"/{r.one.n + (r.eight.n if r.eight else 0)}")
@@ -680,9 +696,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postcode-share", type=float, default=0.25, help="share of requests by postcode")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--out-md", help="also write the markdown report to this file")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the served process (experiments, e.g. OMP_NUM_THREADS=1)")
     args = parser.parse_args(argv)
     args.sizes = [1000, 10000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    try:
+        args.server_env = dict(item.split("=", 1) for item in args.server_env)
+    except ValueError:
+        parser.error("--server-env takes NAME=VALUE")
     for s in args.stores:
         if s not in ("sqlite", "postgis"):
             parser.error(f"unknown store {s}")

@@ -46,6 +46,7 @@ class Encoder:
         self.name = f"{Path(self.model_ref).name}|{self.query_prefix}|{self.passage_prefix}"
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._model_lock = threading.Lock()
 
     @property
     def model(self):
@@ -56,8 +57,11 @@ class Encoder:
         return self._model
 
     def _encode(self, texts: list[str], progress: bool = False, batch_size: int = 32) -> np.ndarray:
-        vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                                    convert_to_numpy=True, normalize_embeddings=True)
+        # One model call at a time: torch already uses every core for one, and concurrent calls
+        # from the service's threads would only fight over them.
+        with self._model_lock:
+            vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                        convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
 
     def queries(self, texts: list[str]) -> list[np.ndarray]:

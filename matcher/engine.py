@@ -117,7 +117,7 @@ class Matcher:
         scored, fitting = self._score(ctx, feasible, pool=max(limit * 4, 40))
         ranked = diversify(sorted(scored, key=lambda c: (-c.score, c.distance_km, c.activity.id)), limit)
         verdict = tailored_verdict(ctx, fitting, bool(feasible),
-                                   lambda radius: self._beyond_reach(ctx, lat, lon, radius))
+                                   lambda radius: self._nearest_fitting_beyond_reach(ctx, lat, lon, radius))
         suggestions = [Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
                                   explain(ctx, c.activity, c.distance_km, c.signals),
                                   compromises(ctx, c.activity, c.signals)) for c in ranked]
@@ -166,8 +166,19 @@ class Matcher:
                 weight += w
         ctx.meaning_by_id.update(zip((a.id for a in activities), (total / weight / 2.0).tolist()))
 
-    def _beyond_reach(self, ctx: QueryContext, lat: float, lon: float, radius_km: float) -> list[Candidate]:
-        """Candidates further away than the client's limit, for the tailored verdict's advice."""
+    def _nearest_fitting_beyond_reach(self, ctx: QueryContext, lat: float, lon: float,
+                                      radius_km: float) -> Candidate | None:
+        """The nearest fitting activity further away than the client's limit, up to radius_km:
+        the tailored verdict's advice. Walks outwards and stops at the first one."""
         further = [(a, d) for a, d in self.store.within_radius(lat, lon, radius_km)
-                   if d > ctx.profile.max_distance_km and len(broken_constraints(a, ctx.profile, d)) == 1]
-        return self._score(ctx, further, pool=1)[1]  # only "too far" is broken; fitting ones
+                   if d > ctx.profile.max_distance_km]
+        self._bulk_meaning(ctx, [a for a, _ in further])
+        fractions, _ = keyword_fractions(ctx.keywords, [a for a, _ in further])
+        ctx.keywords_by_id.update(zip((a.id for a, _ in further), fractions.tolist()))
+        for activity, distance in further:  # nearest first
+            if len(broken_constraints(activity, ctx.profile, distance)) == 1:  # only "too far"
+                signals = score_signals(ctx, activity, distance)
+                candidate = Candidate(activity, distance, signals, weighted(signals))
+                if is_fitting(candidate):
+                    return candidate
+        return None

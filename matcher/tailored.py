@@ -35,8 +35,9 @@ def is_fitting(candidate) -> bool:
     return feasible and relevance(candidate) >= RELEVANCE_THRESHOLD
 
 
-def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Callable[[float], list]) -> TailoredVerdict:
-    """`fitting`: the fitting candidates within reach; `look_further(radius)`: fitting ones up to radius."""
+def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Callable[[float], object]) -> TailoredVerdict:
+    """`fitting`: the fitting candidates within reach; `look_further(radius)`: the nearest fitting
+    one up to that radius, or None."""
     reach = km(ctx.profile.max_distance_km)
     wishes = _wishes(ctx)
     if fitting:
@@ -47,9 +48,8 @@ def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Calla
     else:
         reason = f"Binnen {reach} is geen passend aanbod voor {wishes}"
     radius = min(ctx.profile.max_distance_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
-    further = sorted(look_further(radius), key=lambda c: (c.distance_km, c.activity.id))
-    if further:
-        nearest = further[0]
+    nearest = look_further(radius)
+    if nearest is not None:
         reason += f"; het dichtstbijzijnde passende aanbod is '{nearest.activity.title}' op {km(nearest.distance_km)}"
     else:
         reason += f"; ook binnen {km(radius)} niet: zoek verder of laat een aanbod op maat maken"
