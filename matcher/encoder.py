@@ -51,17 +51,15 @@ class Encoder:
     @property
     def model(self):
         """Loaded on first use: a re-import of an unchanged file never pays for it."""
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer  # heavy: import only when needed
-            self._model = SentenceTransformer(self.model_ref, device="cpu")
+        with self._model_lock:  # the service's threads: load it once
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer  # heavy: import only when needed
+                self._model = SentenceTransformer(self.model_ref, device="cpu")
         return self._model
 
     def _encode(self, texts: list[str], progress: bool = False, batch_size: int = 32) -> np.ndarray:
-        # One model call at a time: torch already uses every core for one, and concurrent calls
-        # from the service's threads would only fight over them.
-        with self._model_lock:
-            vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                                        convert_to_numpy=True, normalize_embeddings=True)
+        vectors = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
 
     def queries(self, texts: list[str]) -> list[np.ndarray]:
