@@ -18,7 +18,7 @@ from matcher.encoder import Encoder
 from matcher.explain import compromises, explain
 from matcher.profile import ClientProfile
 from matcher.keywords import keyword_fractions
-from matcher.signals import QueryContext, score_signals, upper_bounds, weighted
+from matcher.signals import INTEREST_SHARE, Z_SCALE, QueryContext, score_signals, upper_bounds, weighted
 from matcher.tailored import RELEVANCE_THRESHOLD, TailoredVerdict, is_fitting, tailored_verdict
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
@@ -128,11 +128,7 @@ class Matcher:
         """Full scores for every candidate that can still reach the best `pool`, and every fitting
         candidate (see tailored.py). The rest is ruled out by an upper bound of its score: in a dense
         city thousands of activities are within reach, and most need no more than one matrix product."""
-        self._bulk_meaning(ctx, [a for a, _ in feasible])
-        fractions, term_ids = keyword_fractions(ctx.keywords, [a for a, _ in feasible])
-        ctx.keywords_by_id.update(zip((a.id for a, _ in feasible), fractions.tolist()))
-        # Add to the known matching words, never replace them: explanations come later.
-        ctx.term_ids = {t: ids | (ctx.term_ids or {}).get(t, frozenset()) for t, ids in term_ids.items()}
+        self._in_bulk(ctx, [a for a, _ in feasible])
         bounded = sorted(((*upper_bounds(ctx, a, d), a, d) for a, d in feasible), key=lambda t: -t[0])
         scored, best = [], []  # best: a min-heap of the `pool` highest scores so far
         for position, (bound, _, activity, distance) in enumerate(bounded):
@@ -151,20 +147,24 @@ class Matcher:
                     fitting.append(candidate)
         return scored, fitting
 
-    def _bulk_meaning(self, ctx: QueryContext, activities: list[Activity]) -> None:
-        """The meaning signal for many activities in one matrix product (the same numbers as
-        signals.meaning computes one by one)."""
+    def _in_bulk(self, ctx: QueryContext, activities: list[Activity]) -> None:
+        """The meaning and keywords signals for many activities at once, with numpy (the same
+        numbers as signals.meaning and signals.keywords compute one by one)."""
+        fractions, term_ids = keyword_fractions(ctx.keywords, activities)
+        ctx.keywords_by_id.update(zip((a.id for a in activities), fractions.tolist()))
+        # Add to the known matching words, never replace them: explanations come later.
+        ctx.term_ids = {t: ids | (ctx.term_ids or {}).get(t, frozenset()) for t, ids in term_ids.items()}
         activities = [a for a in activities if a.embedding is not None]
         if not activities:
             return
         matrix = np.vstack([a.embedding for a in activities])
         total, weight = np.zeros(len(activities)), 0.0
-        for vec, (mean, std), w in ((ctx.interest_vec, ctx.interest_stats, 0.55),
-                                    (ctx.narrative_vec, ctx.narrative_stats, 0.45)):
+        for vec, (mean, std), w in ((ctx.interest_vec, ctx.interest_stats, INTEREST_SHARE),
+                                    (ctx.narrative_vec, ctx.narrative_stats, 1 - INTEREST_SHARE)):
             if vec is not None:
                 total += w * (matrix @ vec - mean) / std
                 weight += w
-        ctx.meaning_by_id.update(zip((a.id for a in activities), (total / weight / 2.0).tolist()))
+        ctx.meaning_by_id.update(zip((a.id for a in activities), (total / weight / Z_SCALE).tolist()))
 
     def _nearest_fitting_beyond_reach(self, ctx: QueryContext, lat: float, lon: float,
                                       radius_km: float) -> Candidate | None:
@@ -172,9 +172,7 @@ class Matcher:
         the tailored verdict's advice. Walks outwards and stops at the first one."""
         further = [(a, d) for a, d in self.store.within_radius(lat, lon, radius_km)
                    if d > ctx.profile.max_distance_km]
-        self._bulk_meaning(ctx, [a for a, _ in further])
-        fractions, _ = keyword_fractions(ctx.keywords, [a for a, _ in further])
-        ctx.keywords_by_id.update(zip((a.id for a, _ in further), fractions.tolist()))
+        self._in_bulk(ctx, [a for a, _ in further])
         for activity, distance in further:  # nearest first
             if len(broken_constraints(activity, ctx.profile, distance)) == 1:  # only "too far"
                 signals = score_signals(ctx, activity, distance)

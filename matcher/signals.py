@@ -58,14 +58,19 @@ def _z(vec: np.ndarray | None, stats: tuple[float, float], activity: Activity) -
     return (float(np.dot(vec, activity.embedding)) - mean) / std
 
 
+INTEREST_SHARE = 0.55  # of the meaning signal; the narrative has the rest
+Z_SCALE = 2.0          # z-scores of 2 (clearly above the catalog's usual) count as a full fit
+
+
 def meaning(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     if a.id in ctx.meaning_by_id:
         return ctx.meaning_by_id[a.id]
-    parts = [(z, w) for z, w in ((_z(ctx.interest_vec, ctx.interest_stats, a), 0.55),
-                                 (_z(ctx.narrative_vec, ctx.narrative_stats, a), 0.45)) if z is not None]
+    parts = [(z, w) for z, w in ((_z(ctx.interest_vec, ctx.interest_stats, a), INTEREST_SHARE),
+                                 (_z(ctx.narrative_vec, ctx.narrative_stats, a), 1 - INTEREST_SHARE))
+             if z is not None]
     if not parts:
         return 0.0
-    return sum(z * w for z, w in parts) / sum(w for _, w in parts) / 2.0
+    return sum(z * w for z, w in parts) / sum(w for _, w in parts) / Z_SCALE
 
 
 def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
