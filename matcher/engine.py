@@ -18,7 +18,9 @@ from matcher.encoder import Encoder
 from matcher.explain import compromises, explain
 from matcher.profile import ClientProfile
 from matcher.keywords import keyword_fractions
-from matcher.signals import INTEREST_SHARE, Z_SCALE, QueryContext, score_signals, upper_bounds, weighted
+from matcher.signals import (
+    INTEREST_SHARE, Z_SCALE, QueryContext, relevance, score_signals, upper_bounds, weighted,
+)
 from matcher.tailored import RELEVANCE_THRESHOLD, TailoredVerdict, is_fitting, tailored_verdict
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
@@ -173,8 +175,9 @@ class Matcher:
         further = [(a, d) for a, d in self.store.within_radius(lat, lon, radius_km)
                    if d > ctx.profile.max_distance_km]
         self._in_bulk(ctx, [a for a, _ in further])
-        for activity, distance in further:  # nearest first
-            if len(broken_constraints(activity, ctx.profile, distance)) == 1:  # only "too far"
+        for activity, distance in further:  # nearest first; relevance first, it is the cheap test
+            if relevance(ctx, activity, distance) >= RELEVANCE_THRESHOLD \
+                    and len(broken_constraints(activity, ctx.profile, distance)) == 1:  # only "too far"
                 signals = score_signals(ctx, activity, distance)
                 candidate = Candidate(activity, distance, signals, weighted(signals))
                 if is_fitting(candidate):

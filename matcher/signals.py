@@ -147,6 +147,11 @@ def upper_bounds(ctx: QueryContext, a: Activity, distance_km: float) -> tuple[fl
     return weighted(cheap, CHEAP) + _OPTIMISM, weighted(cheap, RELEVANCE)
 
 
+def relevance(ctx: QueryContext, a: Activity, distance_km: float) -> float:
+    """How well the listing fits the wishes, feasibility aside (the RELEVANCE part of the score)."""
+    return weighted({n: SIGNALS[n](ctx, a, distance_km) for n in RELEVANCE}, RELEVANCE)
+
+
 def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[str, float]:
     return {name: fn(ctx, a, distance_km) for name, fn in SIGNALS.items()}
 

@@ -25,14 +25,10 @@ class TailoredVerdict:
     unmet_wishes: list[str]
 
 
-def relevance(candidate) -> float:
-    return weighted(candidate.signals, RELEVANCE)
-
-
 def is_fitting(candidate) -> bool:
     s = candidate.signals
     feasible = s["language_fit"] > -1 and s["schedule_fit"] > -1 and s["within_budget"] > -0.5
-    return feasible and relevance(candidate) >= RELEVANCE_THRESHOLD
+    return feasible and weighted(s, RELEVANCE) >= RELEVANCE_THRESHOLD
 
 
 def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Callable[[float], object]) -> TailoredVerdict:
