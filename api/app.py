@@ -43,6 +43,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        settings.limit_blas_threads()
         state["store"] = store or open_store(database_url or settings.database_url())
         if encoder is None:
             from matcher.encoder import Encoder

@@ -81,6 +81,7 @@ def cmd_match_batch(args) -> int:
     from matcher.profile import ClientProfile
     from pydantic import ValidationError
 
+    settings.limit_blas_threads()
     cases = _read_cases(args.cases)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(args.db or f"sqlite:///{Path(tmp) / 'batch.db'}")

@@ -12,3 +12,10 @@ DEMO_POSTCODES = ROOT / "catalog" / "demo" / "zeist_postcodes.csv"
 def database_url() -> str:
     """SOCIALMAP_DB: sqlite:///path/to/file.db (the default, embedded store)."""
     return os.environ.get("SOCIALMAP_DB") or f"sqlite:///{ROOT / 'data' / 'socialmap.db'}"
+
+
+def limit_blas_threads() -> None:
+    """numpy's BLAS on one thread: its spinning threads fought torch's for the two cores, and made
+    encoding in the service up to three times slower (benchmarks/run_benchmarks.py)."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1, user_api="blas")
