@@ -5,7 +5,9 @@ Every problem names the column and what to fix, so an organisation can correct i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import sys
 from dataclasses import dataclass
 
 from catalog.model import (
@@ -52,6 +54,12 @@ def normalise_postcode(value: str) -> str:
     return f"{digits} {letters.upper()}" if letters else digits
 
 
+@functools.lru_cache(maxsize=4096)
+def _slot(day: str, start: str, end: str) -> Slot:
+    """Slots are immutable and repeat across a catalog: one shared object each saves memory."""
+    return Slot(sys.intern(day), sys.intern(start), sys.intern(end))
+
+
 def parse_schedule(value: str) -> list[Slot]:
     """'di 14:00-16:00; do 10:00-12:00' -> slots; empty means by appointment."""
     slots = []
@@ -66,7 +74,7 @@ def parse_schedule(value: str) -> list[Slot]:
         h2, m2 = (end[0], end[1]) if end[0] else (end[2], end[3])
         if (h1, m1) >= (h2, m2):
             raise ValueError(f"'{part}' ends before it starts")
-        slots.append(Slot(day, f"{h1}:{m1}", f"{h2}:{m2}"))
+        slots.append(_slot(day, f"{h1}:{m1}", f"{h2}:{m2}"))
     return slots
 
 
@@ -161,13 +169,16 @@ def validate_row(row: dict, line: int | None = None) -> Activity:
 
     if problems:
         raise ValidationError(problems)
+    # Values that repeat across a catalog are kept once (a national catalog holds 100,000 in memory).
+    intern = sys.intern
     return Activity(
         id=raw["id"], title=raw["title"], description=raw["description"],
-        organisation=raw["organisation"], kind=values["kind"], categories=values["categories"],
-        min_age=values["min_age"], max_age=values["max_age"], gender=values["gender"],
-        languages=values["languages"], culture=raw["culture"] or None, address=raw["address"],
-        postcode=values["postcode"], neighbourhood=raw["neighbourhood"], lat=values["lat"],
-        lon=values["lon"], schedule=values["schedule"], cost_eur_month=values["cost"],
-        wheelchair=values["wheelchair"], capacity=values["capacity"],
+        organisation=intern(raw["organisation"]), kind=intern(values["kind"]),
+        categories=[intern(c) for c in values["categories"]],
+        min_age=values["min_age"], max_age=values["max_age"], gender=intern(values["gender"]),
+        languages=[intern(x) for x in values["languages"]], culture=intern(raw["culture"]) or None,
+        address=raw["address"], postcode=intern(values["postcode"]), neighbourhood=intern(raw["neighbourhood"]),
+        lat=values["lat"], lon=values["lon"], schedule=values["schedule"], cost_eur_month=values["cost"],
+        wheelchair=intern(values["wheelchair"]), capacity=intern(values["capacity"]),
         last_verified=values["last_verified"], contact=raw["contact"],
     )
