@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)
-    if getattr(args, "limit", 1) is not None and not 1 <= getattr(args, "limit", 1) <= 20:
+    if args.command == "match-batch" and not 1 <= args.limit <= 20:
         parser.error("--limit must be between 1 and 20")
     from catalog.csv_import import CsvFormatError
     from catalog.store import SchemaError, StoreUnavailable

@@ -33,6 +33,3 @@ class ActivityCache:
                 self._items.update(fetched)
             found.update({i: va[1] for i, va in fetched.items()})
         return found
-
-    def __len__(self) -> int:
-        return len(self._items)

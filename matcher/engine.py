@@ -120,9 +120,11 @@ class Matcher:
         ranked = diversify(sorted(scored, key=lambda c: (-c.score, c.distance_km, c.activity.id)), limit)
         verdict = tailored_verdict(ctx, fitting, bool(feasible),
                                    lambda radius: self._nearest_fitting_beyond_reach(ctx, lat, lon, radius))
-        suggestions = [Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
-                                  explain(ctx, c.activity, c.distance_km, c.signals),
-                                  compromises(ctx, c.activity, c.signals)) for c in ranked]
+        suggestions = []
+        for c in ranked:
+            notes = compromises(ctx, c.activity, c.signals)
+            suggestions.append(Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
+                                          explain(ctx, c.activity, c.distance_km, c.signals, notes), notes))
         return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded)
 
     def _score(self, ctx: QueryContext, feasible: list[tuple[Activity, float]], pool: int

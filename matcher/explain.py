@@ -41,7 +41,9 @@ def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> li
     return notes
 
 
-def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[str, float]) -> str:
+def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[str, float],
+            notes: list[str] | None = None) -> str:
+    """`notes`: the compromises, when the caller has them already."""
     matched = []
     hits = keyword_hits(ctx.keywords, a, ctx.term_ids)
     if hits:
@@ -59,7 +61,7 @@ def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[st
     when = "; ".join(str(s) for s in a.schedule) if a.schedule else "op afspraak"
     text = f"{matched[0][0].upper()}{matched[0][1:]}" + "".join(f"; {m}" for m in matched[1:])
     text += f". {km(distance_km)}, {when}, {euro(a.cost_eur_month)}."
-    notes = compromises(ctx, a, signals)
+    notes = compromises(ctx, a, signals) if notes is None else notes
     if notes:
         text += " Let op: " + "; ".join(notes) + "."
     return text
