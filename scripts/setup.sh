@@ -11,7 +11,7 @@ apt_install() {  # Debian packages, installed only when missing
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages ${missing[*]}"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
