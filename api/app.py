@@ -7,23 +7,25 @@ import threading
 from contextlib import asynccontextmanager
 from typing import Literal
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import settings
+from api import accounts, listings, settings, upkeep
+from api.auth import Caller, allow, document_roles
 from api.schemas import (
-    ActivityOut, ActivityPage, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse,
-    SuggestionOut, TailoredOut,
+    ActivityOut, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse, SuggestionOut,
+    TailoredOut,
 )
-from catalog.model import CAPACITY, CATEGORIES, KINDS
-from catalog.store import ActivityFilter, Store, open_store
-from catalog.validation import normalise_postcode
+from catalog.freshness import stale_after_days
+from catalog.store import Store, open_store
 from matcher.engine import LocationUnknown, Matcher
 
 log = logging.getLogger("socialmap.api")
-ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the message says what to fix"}}
+ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the message says what to fix"},
+          401: {"model": ErrorResponse, "description": "Not logged in, or the token expired"},
+          403: {"model": ErrorResponse, "description": "Only coaches and admins match clients"}}
 
 
 def _preload(store: Store) -> None:
@@ -44,12 +46,14 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.limit_blas_threads()
-        state["store"] = store or open_store(database_url or settings.database_url())
+        stale_after_days()  # a wrong freshness setting stops the start, not the first request
+        state["store"] = app.state.store = store or open_store(database_url or settings.database_url())
         if encoder is None:
             from matcher.encoder import Encoder
             state["matcher"] = Matcher(state["store"], Encoder())
         else:
             state["matcher"] = Matcher(state["store"], encoder)
+        app.state.matcher = state["matcher"]
         log.info("serving %d activities", state["store"].count())
         threading.Thread(target=_preload, args=(state["store"],), daemon=True).start()
         yield
@@ -70,17 +74,18 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail), "details": []},
+        return JSONResponse(status_code=exc.status_code,
+                            content={"error": str(exc.detail), "details": getattr(exc, "details", [])},
                             headers=getattr(exc, "headers", None))
 
-    @app.get("/health", response_model=Health)
+    @app.get("/health", response_model=Health, tags=["service"])
     def health():
         s = state["store"]
         return Health(status="ok", activities=s.count(), schema_version=s.schema_version(),
                       model=state["matcher"].encoder.name)
 
-    @app.post("/match", response_model=MatchResponse, responses=ERRORS)
-    def match(request: MatchRequest):
+    @app.post("/match", response_model=MatchResponse, responses=ERRORS, tags=["matching"])
+    def match(request: MatchRequest, caller: Caller = Depends(allow("coach"))):
         """Ranked, explained suggestions for one client, and whether a tailored offer is needed."""
         try:
             result = state["matcher"].match(request, limit=request.limit)
@@ -96,34 +101,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
             within_reach=result.within_reach, excluded=result.excluded)
 
-    @app.get("/activities", response_model=ActivityPage, responses=ERRORS)
-    def activities(
-        q: str | None = Query(None, max_length=200, description="text in title or description"),
-        category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
-        neighbourhood: str | None = Query(None, max_length=100),
-        organisation: str | None = Query(None, max_length=200),
-        kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
-        capacity: Literal[CAPACITY] | None = None,  # type: ignore[valid-type]
-        postcode: str | None = Query(None, max_length=10),
-        offset: int = Query(0, ge=0, le=1_000_000),
-        limit: int = Query(50, ge=1, le=200),
-    ):
-        """The catalog, filtered and paged."""
-        if postcode:
-            try:
-                postcode = normalise_postcode(postcode)
-            except ValueError as e:
-                raise HTTPException(422, f"postcode: {e}")
-        items, total = state["store"].list(ActivityFilter(q, category, neighbourhood, organisation, kind,
-                                                          capacity, postcode), offset, limit)
-        return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a) for a in items])
-
-    @app.get("/activities/{activity_id}", response_model=ActivityOut,
-             responses={404: {"model": ErrorResponse, "description": "No such activity"}})
-    def activity(activity_id: str):
-        found = state["store"].get(activity_id)
-        if found is None:
-            raise HTTPException(404, f"no activity with id '{activity_id}'")
-        return ActivityOut.of(found)
-
+    app.include_router(listings.router, tags=["listings"])
+    app.include_router(upkeep.router, tags=["upkeep"])
+    app.include_router(accounts.router, tags=["accounts"])
+    document_roles(app.routes)
     return app

@@ -71,7 +71,12 @@ def cmd_demo(args) -> int:
     if cmd_import_postcodes(args):
         return 1
     args.csv = settings.DEMO_CATALOG
-    return cmd_import(args)
+    if cmd_import(args):
+        return 1
+    if args.accounts:
+        from api.upkeep_cli import create_demo_accounts
+        create_demo_accounts(args.db)
+    return 0
 
 
 def cmd_match_batch(args) -> int:
@@ -159,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("demo", help="import the demo catalog and postcode table")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--accounts", action="store_true", help="also make the demo accounts (see README); never on real data")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("migrate", help="bring the database schema up to date")
@@ -182,15 +188,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
 
+    from api.upkeep_cli import add_upkeep_commands
+    add_upkeep_commands(sub)
+
     args = parser.parse_args(argv)
     if args.command == "match-batch" and not 1 <= args.limit <= 20:
         parser.error("--limit must be between 1 and 20")
     from catalog.csv_import import CsvFormatError
+    from catalog.records import Conflict
     from catalog.store import SchemaError, StoreUnavailable
     from matcher.encoder import ModelMissing
     try:
         return args.func(args)
-    except (CsvFormatError, SchemaError, StoreUnavailable, ModelMissing, ValueError, OSError) as e:
+    except (CsvFormatError, SchemaError, StoreUnavailable, ModelMissing, Conflict, ValueError, OSError) as e:
         print(f"socialmap: {e}", file=sys.stderr)
         return 2
 

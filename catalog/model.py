@@ -75,6 +75,8 @@ class Activity:
     contact: str
     embedding: object = field(default=None, repr=False, compare=False)  # numpy float32 vector
     word_ids: object = field(default=None, repr=False, compare=False)   # see matcher/keywords.py
+    paused: bool = False  # set by the store: kept, but offered to nobody until resumed
+    version: int = field(default=0, compare=False)  # set by the store: raised on every change
 
     @property
     def days(self) -> set[str]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 
 import numpy as np
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from catalog.activity_cache import ActivityCache
 from catalog.geo import points_within
 from catalog.model import Activity
+from catalog.records import Conflict, RowState, Sql
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -51,6 +54,35 @@ MIGRATIONS = {
         lon double precision NOT NULL, neighbourhood text, municipality text
     );
     CREATE INDEX postcodes_pc4 ON postcodes (pc4);
+    """,
+    2: """
+    ALTER TABLE activities ADD COLUMN paused boolean NOT NULL DEFAULT false;
+    CREATE TABLE users (
+        username text PRIMARY KEY, password_hash text NOT NULL, role text NOT NULL,
+        organisation text, created_at text NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,   -- sha256 of the token: a stolen database holds no live tokens
+        username text NOT NULL REFERENCES users(username) ON DELETE CASCADE, expires_at text NOT NULL
+    );
+    CREATE TABLE api_keys (
+        name text PRIMARY KEY, key_hash text NOT NULL UNIQUE, role text NOT NULL, organisation text,
+        created_at text NOT NULL, revoked boolean NOT NULL DEFAULT false
+    );
+    CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY, at text NOT NULL, actor text NOT NULL, action text NOT NULL,
+        activity_id text NOT NULL, organisation text NOT NULL, version int, changes text NOT NULL
+    );
+    CREATE INDEX audit_log_activity ON audit_log (activity_id);
+    CREATE INDEX audit_log_organisation ON audit_log (lower(organisation));
+    CREATE TABLE duplicate_decisions (
+        id_a text NOT NULL, id_b text NOT NULL, decision text NOT NULL, actor text NOT NULL,
+        at text NOT NULL, PRIMARY KEY (id_a, id_b)
+    );
+    CREATE TABLE merges (
+        dropped_id text PRIMARY KEY, kept_id text NOT NULL, at text NOT NULL, actor text NOT NULL
+    );
+    CREATE INDEX merges_kept ON merges (kept_id);
     """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
@@ -149,17 +181,62 @@ class PostgisStore(Store):
                  run.embedded, run.started_at, run.finished_at))
         return run
 
+    # The steps of single-listing edits (catalog/records.py), inside its transaction.
+    @contextmanager
+    def _read(self):
+        with self.pool.connection() as conn:
+            yield Sql(conn, qmark=False)
+
+    @contextmanager
+    def _write(self):
+        try:
+            with self.pool.connection() as conn, conn.transaction():
+                # Taken first, so an import (SHARE ROW EXCLUSIVE) waits for the edit instead of deadlocking with it.
+                conn.execute("LOCK TABLE activities IN ROW EXCLUSIVE MODE")
+                yield Sql(conn, qmark=False)
+        except psycopg.errors.UniqueViolation as e:  # two creators of one id or name at the same moment
+            raise Conflict(f"that exists already ({e.diag.constraint_name}): choose another id or name") from None
+
+    def _row_state(self, sql: Sql, activity_id: str) -> RowState | None:
+        # FOR UPDATE: a second editor waits here, then sees the first one's version.
+        row = sql.one("SELECT version, row, paused FROM activities WHERE id = %s FOR UPDATE", (activity_id,))
+        return RowState(row[0], json.loads(row[1]), row[2]) if row else None
+
+    def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int:
+        values = dict(row=json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True), title=a.title,
+                      organisation=a.organisation, neighbourhood=a.neighbourhood, postcode=a.postcode,
+                      kind=a.kind, capacity=a.capacity, categories=a.categories, lat=a.lat, lon=a.lon)
+        if a.embedding is not None:
+            values.update(text_hash=a.text_hash, model=model,
+                          embedding=np.asarray(a.embedding, np.float32).tobytes())
+        point = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
+        if exists:
+            sets = ", ".join(f"{k} = %s" for k in values)
+            return sql.one(f"UPDATE activities SET {sets}, geog = {point}, version = version + 1, updated_at = now()"
+                           " WHERE id = %s RETURNING version", (*values.values(), a.lon, a.lat, a.id))[0]
+        return sql.one(f"INSERT INTO activities (id, {', '.join(values)}, geog) VALUES"
+                       f" (%s, {', '.join(['%s'] * len(values))}, {point}) RETURNING version",
+                       (a.id, *values.values(), a.lon, a.lat))[0]
+
+    def _put_paused(self, sql: Sql, activity_id: str, paused: bool) -> int:
+        return sql.one("UPDATE activities SET paused = %s, version = version + 1, updated_at = now()"
+                       " WHERE id = %s RETURNING version", (paused, activity_id))[0]
+
+    def _remove_row(self, sql: Sql, activity_id: str) -> None:
+        sql.run("DELETE FROM activities WHERE id = %s", (activity_id,))
+
     @staticmethod
-    def _activity(row_json: str, embedding: bytes | None = None) -> Activity:
+    def _activity(row_json: str, embedding: bytes | None = None, paused: bool = False, version: int = 0) -> Activity:
         activity = validate_row(json.loads(row_json))
+        activity.paused, activity.version = paused, version
         if embedding is not None:
             activity.embedding = np.frombuffer(embedding, dtype=np.float32)
         return activity
 
     def get(self, activity_id: str) -> Activity | None:
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT row FROM activities WHERE id = %s", (activity_id,)).fetchone()
-        return self._activity(row[0]) if row else None
+            row = conn.execute("SELECT row, paused, version FROM activities WHERE id = %s", (activity_id,)).fetchone()
+        return self._activity(row[0], paused=row[1], version=row[2]) if row else None
 
     def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
         where, args = [], []
@@ -179,9 +256,9 @@ class PostgisStore(Store):
         with self.pool.connection() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # total and page agree
             total = conn.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
-            rows = conn.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT %s OFFSET %s",
+            rows = conn.execute(f"SELECT row, paused, version FROM activities {clause} ORDER BY id LIMIT %s OFFSET %s",
                                 (*args, limit, offset)).fetchall()
-        return [self._activity(r[0]) for r in rows], total
+        return [self._activity(r[0], paused=r[1], version=r[2]) for r in rows], total
 
     def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
         # The index finds candidates a little generously (sphere, +1%); the exact cut is the same
@@ -189,25 +266,30 @@ class PostgisStore(Store):
         with self.pool.connection() as conn:
             rows = conn.execute(
                 "SELECT id, version, lat, lon FROM activities"
-                " WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
+                " WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)"
+                " AND NOT paused",
                 (lon, lat, radius_km * 1010.0)).fetchall()
         inside = points_within(lat, lon, radius_km, [r[2] for r in rows], [r[3] for r in rows])
         near = [(rows[i][0], rows[i][1], d) for i, d in inside]
         activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
         return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
 
-    def preload(self) -> int:
+    def activities(self) -> list[Activity]:
         with self.pool.connection() as conn:
-            keys = conn.execute("SELECT id, version FROM activities").fetchall()
-        return len(self.cache.resolve(keys, self._fetch))
+            keys = conn.execute("SELECT id, version FROM activities ORDER BY id").fetchall()
+        found = self.cache.resolve(keys, self._fetch)
+        return [found[k[0]] for k in keys if k[0] in found]  # a row deleted meanwhile is gone
+
+    def preload(self) -> int:
+        return len(self.activities())
 
     def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
         fetched = {}
         with self.pool.connection() as conn:
             for start in range(0, len(ids), 5000):
-                rows = conn.execute("SELECT id, version, row, embedding FROM activities WHERE id = ANY(%s)",
+                rows = conn.execute("SELECT id, version, row, embedding, paused FROM activities WHERE id = ANY(%s)",
                                     (ids[start:start + 5000],))
-                fetched.update({i: (v, self._activity(r, e)) for i, v, r, e in rows})
+                fetched.update({i: (v, self._activity(r, e, p, v)) for i, v, r, e, p in rows})
         return fetched
 
     def embedding_sample(self, limit: int) -> np.ndarray:

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from catalog.activity_cache import ActivityCache
 from catalog.geo import bounding_box, points_within
 from catalog.model import Activity
+from catalog.records import RowState, Sql
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -48,12 +50,45 @@ MIGRATIONS = {
     );
     CREATE INDEX postcodes_pc4 ON postcodes(pc4);
     """,
+    2: """
+    ALTER TABLE activities ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;  -- paused: not in the R*Tree
+    CREATE TABLE users (
+        username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+        organisation TEXT, created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,    -- sha256 of the token: a stolen database holds no live tokens
+        username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE, expires_at TEXT NOT NULL
+    );
+    CREATE TABLE api_keys (
+        name TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, organisation TEXT,
+        created_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        activity_id TEXT NOT NULL, organisation TEXT NOT NULL, version INTEGER, changes TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_activity ON audit_log(activity_id);
+    CREATE INDEX audit_log_organisation ON audit_log(organisation COLLATE NOCASE);
+    CREATE TABLE duplicate_decisions (
+        id_a TEXT NOT NULL, id_b TEXT NOT NULL, decision TEXT NOT NULL, actor TEXT NOT NULL,
+        at TEXT NOT NULL, PRIMARY KEY (id_a, id_b)
+    );
+    CREATE TABLE merges (
+        dropped_id TEXT PRIMARY KEY, kept_id TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL
+    );
+    CREATE INDEX merges_kept ON merges(kept_id);
+    """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _row_json(a: Activity) -> str:
+    return json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True)
 
 
 class SqliteStore(Store):
@@ -104,37 +139,17 @@ class SqliteStore(Store):
         return {r["id"]: StoredEmbedding(r["text_hash"], r["model"]) for r in rows}
 
     def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
-        now = _now()
         with self._transaction() as db:
             for a in activities:
-                old = db.execute("SELECT pk, row FROM activities WHERE id = ?", (a.id,)).fetchone()
-                row = json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True)
-                columns = dict(row=row, title=a.title, organisation=a.organisation,
-                               neighbourhood=a.neighbourhood, postcode=a.postcode, kind=a.kind,
-                               capacity=a.capacity, categories=f";{';'.join(a.categories)};",
-                               lat=a.lat, lon=a.lon, updated_at=now)
-                if a.embedding is not None:
-                    columns.update(text_hash=a.text_hash, model=run.model,
-                                   embedding=np.asarray(a.embedding, dtype=np.float32).tobytes())
+                old = db.execute("SELECT pk, row, paused FROM activities WHERE id = ?", (a.id,)).fetchone()
                 if old is None:
-                    columns.update(id=a.id, created_at=now)
-                    names = ", ".join(columns)
-                    cur = db.execute(f"INSERT INTO activities ({names}) VALUES ({', '.join('?' * len(columns))})"
-                                     " RETURNING pk, version", tuple(columns.values()))
-                    pk, version = cur.fetchone()
                     run.added += 1
-                elif old["row"] == row and a.embedding is None:
+                elif old["row"] == _row_json(a) and a.embedding is None:
                     run.unchanged += 1
                     continue
                 else:
-                    pk = old["pk"]
-                    sets = ", ".join(f"{k} = ?" for k in columns) + ", version = version + 1"
-                    version = db.execute(f"UPDATE activities SET {sets} WHERE pk = ? RETURNING version",
-                                         (*columns.values(), old["pk"])).fetchone()[0]
-                    db.execute("DELETE FROM activities_geo WHERE pk = ?", (pk,))
                     run.updated += 1
-                db.execute("INSERT INTO activities_geo VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (pk, a.lat, a.lat, a.lon, a.lon, a.id, version, a.lat, a.lon))
+                self._write_row(db, a, run.model, old["pk"] if old else None, bool(old and old["paused"]))
             run.finished_at = dt.datetime.now(dt.timezone.utc)
             db.execute(
                 "INSERT INTO import_runs (source, model, added, updated, unchanged, skipped, embedded,"
@@ -145,14 +160,73 @@ class SqliteStore(Store):
         return run
 
     @staticmethod
+    def _write_row(db: sqlite3.Connection, a: Activity, model: str | None, pk: int | None, paused: bool) -> int:
+        """Insert (pk None) or update one listing and its R*Tree entry; return its new version."""
+        columns = dict(row=_row_json(a), title=a.title, organisation=a.organisation,
+                       neighbourhood=a.neighbourhood, postcode=a.postcode, kind=a.kind,
+                       capacity=a.capacity, categories=f";{';'.join(a.categories)};",
+                       lat=a.lat, lon=a.lon, updated_at=_now())
+        if a.embedding is not None:
+            columns.update(text_hash=a.text_hash, model=model,
+                           embedding=np.asarray(a.embedding, dtype=np.float32).tobytes())
+        if pk is None:
+            columns.update(id=a.id, created_at=columns["updated_at"])
+            pk, version = db.execute(f"INSERT INTO activities ({', '.join(columns)}) VALUES"
+                                     f" ({', '.join('?' * len(columns))}) RETURNING pk, version",
+                                     tuple(columns.values())).fetchone()
+        else:
+            sets = ", ".join(f"{k} = ?" for k in columns) + ", version = version + 1"
+            version = db.execute(f"UPDATE activities SET {sets} WHERE pk = ? RETURNING version",
+                                 (*columns.values(), pk)).fetchone()[0]
+            db.execute("DELETE FROM activities_geo WHERE pk = ?", (pk,))
+        if not paused:
+            db.execute("INSERT INTO activities_geo VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (pk, a.lat, a.lat, a.lon, a.lon, a.id, version, a.lat, a.lon))
+        return version
+
+    # The steps of single-listing edits (catalog/records.py), inside its transaction.
+    @contextmanager
+    def _read(self):
+        yield Sql(self.db, qmark=True)
+
+    @contextmanager
+    def _write(self):
+        with self._transaction() as db:
+            yield Sql(db, qmark=True)
+
+    def _row_state(self, sql: Sql, activity_id: str) -> RowState | None:
+        row = sql.one("SELECT version, row, paused FROM activities WHERE id = %s", (activity_id,))
+        return RowState(row[0], json.loads(row[1]), bool(row[2])) if row else None
+
+    def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int:
+        pk = sql.one("SELECT pk FROM activities WHERE id = %s", (a.id,))[0] if exists else None
+        return self._write_row(sql.conn, a, model, pk, paused)
+
+    def _put_paused(self, sql: Sql, activity_id: str, paused: bool) -> int:
+        pk, version, lat, lon = sql.one("UPDATE activities SET paused = %s, version = version + 1, updated_at = %s"
+                                        " WHERE id = %s RETURNING pk, version, lat, lon",
+                                        (int(paused), _now(), activity_id))
+        sql.run("DELETE FROM activities_geo WHERE pk = %s", (pk,))
+        if not paused:
+            sql.run("INSERT INTO activities_geo VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (pk, lat, lat, lon, lon, activity_id, version, lat, lon))
+        return version
+
+    def _remove_row(self, sql: Sql, activity_id: str) -> None:
+        pk = sql.one("SELECT pk FROM activities WHERE id = %s", (activity_id,))[0]
+        sql.run("DELETE FROM activities_geo WHERE pk = %s", (pk,))
+        sql.run("DELETE FROM activities WHERE pk = %s", (pk,))
+
+    @staticmethod
     def _activity(row: sqlite3.Row, with_embedding: bool = False) -> Activity:
         activity = validate_row(json.loads(row["row"]))
+        activity.paused, activity.version = bool(row["paused"]), row["version"]
         if with_embedding and row["embedding"] is not None:
             activity.embedding = np.frombuffer(row["embedding"], dtype=np.float32)
         return activity
 
     def get(self, activity_id: str) -> Activity | None:
-        row = self.db.execute("SELECT row FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        row = self.db.execute("SELECT row, paused, version FROM activities WHERE id = ?", (activity_id,)).fetchone()
         return self._activity(row) if row else None
 
     def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
@@ -173,7 +247,7 @@ class SqliteStore(Store):
         self.db.execute("BEGIN")  # one snapshot: total and page agree
         try:
             total = self.db.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
-            rows = self.db.execute(f"SELECT row FROM activities {clause} ORDER BY id LIMIT ? OFFSET ?",
+            rows = self.db.execute(f"SELECT row, paused, version FROM activities {clause} ORDER BY id LIMIT ? OFFSET ?",
                                    (*args, limit, offset)).fetchall()
         finally:
             self.db.execute("COMMIT")
@@ -190,15 +264,19 @@ class SqliteStore(Store):
         activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
         return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
 
+    def activities(self) -> list[Activity]:
+        keys = self.db.execute("SELECT id, version FROM activities ORDER BY id").fetchall()
+        found = self.cache.resolve(((k[0], k[1]) for k in keys), self._fetch)
+        return [found[k[0]] for k in keys if k[0] in found]  # a row deleted meanwhile is gone
+
     def preload(self) -> int:
-        keys = self.db.execute("SELECT id, version FROM activities").fetchall()
-        return len(self.cache.resolve(((k[0], k[1]) for k in keys), self._fetch))
+        return len(self.activities())
 
     def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
         fetched = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            rows = self.db.execute(f"SELECT id, version, row, embedding FROM activities WHERE id IN "
+            rows = self.db.execute(f"SELECT id, version, row, paused, embedding FROM activities WHERE id IN "
                                    f"({', '.join('?' * len(chunk))})", chunk)
             fetched.update({r["id"]: (r["version"], self._activity(r, with_embedding=True)) for r in rows})
         return fetched

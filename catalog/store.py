@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from catalog.model import Activity
+from catalog.records import SqlRecords
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass
@@ -60,8 +61,12 @@ class SchemaError(RuntimeError):
     """The database's schema is not the one this code expects."""
 
 
-class Store(abc.ABC):
-    """One catalog. Writes of one call happen in one transaction: all or nothing."""
+class Store(SqlRecords, abc.ABC):
+    """One catalog. Writes of one call happen in one transaction: all or nothing.
+
+    Accounts, the audit trail, duplicate decisions and single-listing edits are the same SQL on
+    both databases: see catalog/records.py. Paused listings are kept, shown with `paused`, and left
+    out of `within_radius` (so out of matching)."""
 
     @abc.abstractmethod
     def schema_version(self) -> int: ...
@@ -92,6 +97,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def embedding_sample(self, limit: int) -> np.ndarray:
         """Up to `limit` stored vectors, a fixed spread over the catalog, as one float32 matrix."""
+
+    @abc.abstractmethod
+    def activities(self) -> list[Activity]:
+        """Every listing, with its vector, through the in-process cache (the duplicate finder)."""
 
     @abc.abstractmethod
     def preload(self) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from catalog.model import CATEGORY_LABELS, Activity
 from matcher.keywords import keyword_hits
-from matcher.signals import STALE_AFTER_DAYS, QueryContext
+from matcher.signals import QueryContext
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "tr": "Turks", "ar": "Arabisch", "pl": "Pools",
                   "de": "Duits", "fr": "Frans", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch",
@@ -36,7 +36,7 @@ def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> li
         notes.append("wachtlijst")
     if signals["culture_fit"] < 0:
         notes.append(f"georganiseerd voor de {a.culture} gemeenschap")
-    if (ctx.today - a.last_verified).days > STALE_AFTER_DAYS:
+    if (ctx.today - a.last_verified).days > ctx.stale_after_days:
         notes.append(f"gegevens niet bevestigd sinds {a.last_verified:%m-%Y}")
     return notes
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from catalog.freshness import stale_after_days
 from catalog.model import Activity
 from matcher.keywords import TermIds, keyword_hits
 from matcher.profile import ClientProfile
@@ -32,7 +33,6 @@ WEIGHTS = {
 # The best value each signal can reach: bounds a score before it is computed in full.
 SIGNAL_MAX = {"schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
               "fresh_listing": 0.0}
-STALE_AFTER_DAYS = 365
 
 
 @dataclass
@@ -46,6 +46,7 @@ class QueryContext:
     category_affinity: dict[str, float]   # z-score of each category for this client's wishes
     keywords: list[str]
     today: dt.date = field(default_factory=dt.date.today)
+    stale_after_days: int = field(default_factory=stale_after_days)  # the freshness setting
     meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
     keywords_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
     term_ids: TermIds | None = None   # which words count as each keyword term (engine)
@@ -127,8 +128,8 @@ def open_place(ctx: QueryContext, a: Activity, distance_km: float) -> float:
 
 
 def fresh_listing(ctx: QueryContext, a: Activity, distance_km: float) -> float:
-    age_days = (ctx.today - a.last_verified).days
-    return 0.0 if age_days <= STALE_AFTER_DAYS else -min(1.0, (age_days - STALE_AFTER_DAYS) / (2 * 365))
+    overdue = (ctx.today - a.last_verified).days - ctx.stale_after_days
+    return 0.0 if overdue <= 0 else -min(1.0, overdue / (2 * 365))
 
 
 SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, language_fit, culture_fit,

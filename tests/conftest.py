@@ -62,6 +62,38 @@ def matcher(demo_store, encoder):
     return Matcher(demo_store, encoder)
 
 
+def copy_store(source, path):
+    """An editable copy of a SQLite store (the demo catalog with its vectors, in milliseconds)."""
+    import sqlite3
+    from catalog.sqlite_store import SqliteStore
+    target = sqlite3.connect(path)
+    source.db.backup(target)
+    target.close()
+    return SqliteStore(path)
+
+
+@pytest.fixture
+def editable_store(demo_store, tmp_path):
+    """The demo catalog in a store of the test's own, to change at will."""
+    store = copy_store(demo_store, tmp_path / "editable.db")
+    yield store
+    store.close()
+
+
+def add_user(store, username: str, role: str, organisation: str | None = None,
+             password: str = "een-goed-wachtwoord") -> None:
+    from api.auth import hash_password
+    from catalog.records import User
+    store.add_user(User(username, hash_password(password), role, organisation))
+
+
+def login(client, username: str, password: str = "een-goed-wachtwoord") -> dict[str, str]:
+    """Headers that carry a fresh session token."""
+    r = client.post("/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
 @pytest.fixture
 def rows6(demo_rows) -> list[dict[str, str]]:
     """Six good demo rows, as fresh copies a test may change."""

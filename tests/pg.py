@@ -45,4 +45,5 @@ def drop_database(url: str) -> None:
 def truncate(url: str) -> None:
     import psycopg
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE activities, import_runs, postcodes RESTART IDENTITY")
+        conn.execute("TRUNCATE activities, import_runs, postcodes, users, sessions, api_keys, audit_log,"
+                     " duplicate_decisions, merges RESTART IDENTITY")

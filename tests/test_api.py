@@ -7,7 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from catalog.store import SCHEMA_VERSION
 from catalog.geo import haversine_km
+from tests.conftest import add_user, copy_store, login
 from tests.helpers import CENTRE
 
 PROFILE = {
@@ -21,13 +23,17 @@ PROFILE = {
 ACTIVITY_FIELDS = {"id", "title", "description", "organisation", "kind", "categories", "min_age",
                    "max_age", "gender", "languages", "culture", "address", "postcode", "neighbourhood",
                    "lat", "lon", "schedule", "cost_eur_month", "wheelchair", "capacity",
-                   "last_verified", "stale", "contact"}
+                   "last_verified", "stale", "contact", "paused", "version"}
 
 
 @pytest.fixture(scope="module")
-def client(demo_store, encoder):
-    with TestClient(create_app(store=demo_store, encoder=encoder), raise_server_exceptions=False) as c:
+def client(demo_store, encoder, tmp_path_factory):
+    store = copy_store(demo_store, tmp_path_factory.mktemp("api") / "api.db")
+    add_user(store, "coach1", "coach")
+    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as c:
+        c.headers.update(login(c, "coach1"))  # /match needs a coach
         yield c
+    store.close()
 
 
 def profile(**changes):
@@ -319,7 +325,7 @@ def test_unknown_path_is_404(client):
 def test_health(client, demo_store, encoder):
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "activities": demo_store.count(), "schema_version": 1,
+    assert r.json() == {"status": "ok", "activities": demo_store.count(), "schema_version": SCHEMA_VERSION,
                         "model": encoder.name}
 
 

@@ -200,4 +200,5 @@ def test_match_batch_with_a_bad_catalog(tmp_path, demo_rows, capsys):
 
 def test_migrate(tmp_path, capsys):
     assert cli.main(["--db", db_url(tmp_path), "migrate"]) == 0
-    assert "schema version 1" in capsys.readouterr().out
+    from catalog.store import SCHEMA_VERSION
+    assert f"schema version {SCHEMA_VERSION}" in capsys.readouterr().out

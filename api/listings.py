@@ -1,0 +1,217 @@
+"""Listings over HTTP: read them (anyone), and let organisations keep their own current.
+
+An organisation editor may create, change, pause, resume, confirm and delete only listings of
+its own organisation; every other attempt gets 403. Changes need the version that was read
+(If-Match, from the ETag), so a second editor gets 412 instead of silently overwriting.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import Caller, allow
+from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut, ErrorResponse
+from catalog.model import CAPACITY, CATEGORIES, KINDS, Activity
+from catalog.records import Conflict, NotFound, VersionConflict
+from catalog.store import ActivityFilter
+from catalog.validation import ValidationError, normalise_postcode
+from matcher.editing import change_listing, confirm_listing, create_listing
+
+EDITORS = allow("editor")
+IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in (
+    (401, "Not logged in, or the token expired"), (403, "Not your organisation's listing, or not your role"),
+    (404, "No such activity"), (409, "The id exists already"), (412, "Somebody changed the listing since you read it"),
+    (422, "The input is wrong; the message says what to fix"), (428, "Send If-Match with the version you read"))}
+
+router = APIRouter()
+
+
+def _out(activity: Activity, status: int = 200) -> JSONResponse:
+    body = ActivityOut.of(activity).model_dump(mode="json")
+    return JSONResponse(body, status_code=status, headers={"ETag": f'"{activity.version}"'})
+
+
+def _version(if_match: str | None, required: bool) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        if required:
+            raise HTTPException(428, "send the header If-Match with the version you read "
+                                     "(the ETag of GET /activities/{id}, e.g. If-Match: \"3\")")
+        return None
+    match = IF_MATCH.match(if_match)
+    if not match:
+        raise HTTPException(422, f"If-Match must be a version number such as \"3\", not '{if_match[:40]}'")
+    return int(match.group(1))
+
+
+def _owned(request: Request, activity_id: str, caller: Caller) -> Activity:
+    store = request.app.state.store
+    current = store.get(activity_id)
+    if current is None:
+        merged = store.merged_into(activity_id)
+        raise HTTPException(404, f"activity '{activity_id}' was merged into '{merged}'" if merged
+                            else f"no activity with id '{activity_id}'")
+    if not caller.may_edit(current.organisation):
+        raise HTTPException(403, f"'{activity_id}' belongs to {current.organisation}; you may change only "
+                                 f"listings of {caller.organisation or 'no organisation'}")
+    return current
+
+
+def _write_errors(error: Exception) -> HTTPException:
+    if isinstance(error, ValidationError):
+        details = [{"field": p.column, "message": p.message} for p in error.problems]
+        exc = HTTPException(422, "invalid listing: " + "; ".join(f"{d['field']}: {d['message']}" for d in details))
+        exc.details = details
+        return exc
+    if isinstance(error, VersionConflict):
+        return HTTPException(412, str(error), headers={"ETag": f'"{error.current}"'})
+    if isinstance(error, NotFound):
+        return HTTPException(404, str(error))
+    return HTTPException(409, str(error))
+
+
+WRITE_ERRORS = (ValidationError, VersionConflict, NotFound, Conflict)
+
+
+@router.get("/activities", response_model=ActivityPage, responses={422: ERRORS[422]})
+def activities(
+    request: Request,
+    q: str | None = Query(None, max_length=200, description="text in title or description"),
+    category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
+    neighbourhood: str | None = Query(None, max_length=100),
+    organisation: str | None = Query(None, max_length=200),
+    kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+    capacity: Literal[CAPACITY] | None = None,  # type: ignore[valid-type]
+    postcode: str | None = Query(None, max_length=10),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(50, ge=1, le=200),
+):
+    """The catalog, filtered and paged."""
+    if postcode:
+        try:
+            postcode = normalise_postcode(postcode)
+        except ValueError as e:
+            raise HTTPException(422, f"postcode: {e}")
+    items, total = request.app.state.store.list(
+        ActivityFilter(q, category, neighbourhood, organisation, kind, capacity, postcode), offset, limit)
+    return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a) for a in items])
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityOut, responses={404: ERRORS[404]})
+def activity(request: Request, activity_id: str):
+    """One listing; its ETag is the version to send back in If-Match when changing it."""
+    store = request.app.state.store
+    found = store.get(activity_id)
+    if found is None:
+        merged = store.merged_into(activity_id)
+        raise HTTPException(404, f"activity '{activity_id}' was merged into '{merged}'" if merged
+                            else f"no activity with id '{activity_id}'")
+    return _out(found)
+
+
+@router.post("/activities", status_code=201, response_model=ActivityOut,
+             responses={k: ERRORS[k] for k in (401, 403, 409, 422)})
+def create(request: Request, body: ActivityCreate, caller: Caller = Depends(EDITORS)):
+    """Add a listing of your organisation. last_verified defaults to today."""
+    fields = body.model_dump(exclude_unset=True)
+    if caller.role == "editor":
+        fields.setdefault("organisation", caller.organisation)
+    if not caller.may_edit(fields.get("organisation") or ""):
+        raise HTTPException(403, f"you may add listings of {caller.organisation} only, not of {fields.get('organisation')}")
+    try:
+        created = create_listing(request.app.state.store, request.app.state.matcher.encoder, fields, caller.name)
+    except WRITE_ERRORS as e:
+        raise _write_errors(e)
+    response = _out(created, 201)
+    response.headers["Location"] = f"/activities/{created.id}"
+    return response
+
+
+@router.patch("/activities/{activity_id}", response_model=ActivityOut,
+              responses={k: ERRORS[k] for k in (401, 403, 404, 412, 422, 428)})
+def change(request: Request, activity_id: str, body: ActivityFields, caller: Caller = Depends(EDITORS),
+           if_match: str | None = Header(None, max_length=100)):
+    """Change some fields of a listing. Needs If-Match: the version you read. A new vector is
+    computed only when the title, description or categories change."""
+    expected = _version(if_match, required=True)
+    current = _owned(request, activity_id, caller)
+    fields = body.model_dump(exclude_unset=True)
+    if "organisation" in fields and not caller.may_edit(fields["organisation"] or ""):
+        raise HTTPException(403, "an editor cannot hand a listing to another organisation; ask an admin")
+    try:
+        changed = change_listing(request.app.state.store, request.app.state.matcher.encoder, current, fields,
+                                 expected, caller.name)
+    except WRITE_ERRORS as e:
+        raise _write_errors(e)
+    return _out(changed)
+
+
+def _set_paused(request: Request, activity_id: str, paused: bool, caller: Caller, if_match: str | None):
+    expected = _version(if_match, required=False)
+    _owned(request, activity_id, caller)
+    store = request.app.state.store
+    try:
+        store.set_paused(activity_id, paused, expected, caller.name)
+    except WRITE_ERRORS as e:
+        raise _write_errors(e)
+    return _out(store.get(activity_id))
+
+
+@router.post("/activities/{activity_id}/pause", response_model=ActivityOut,
+             responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
+def pause(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
+          if_match: str | None = Header(None, max_length=100)):
+    """Stop suggesting the listing (holidays, no volunteers) without losing it."""
+    return _set_paused(request, activity_id, True, caller, if_match)
+
+
+@router.post("/activities/{activity_id}/resume", response_model=ActivityOut,
+             responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
+def resume(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
+           if_match: str | None = Header(None, max_length=100)):
+    """Suggest a paused listing again."""
+    return _set_paused(request, activity_id, False, caller, if_match)
+
+
+@router.post("/activities/{activity_id}/confirm", response_model=ActivityOut,
+             responses={k: ERRORS[k] for k in (401, 403, 404)})
+def confirm(request: Request, activity_id: str, caller: Caller = Depends(EDITORS)):
+    """'This listing is still current': sets last_verified to today, so it is no longer stale."""
+    _owned(request, activity_id, caller)
+    try:
+        confirmed = confirm_listing(request.app.state.store, request.app.state.matcher.encoder, activity_id,
+                                    caller.name)
+    except WRITE_ERRORS as e:
+        raise _write_errors(e)
+    return _out(confirmed)
+
+
+@router.delete("/activities/{activity_id}", status_code=204, response_class=Response,
+               responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
+def delete(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
+           if_match: str | None = Header(None, max_length=100)):
+    """Remove a listing for good. Its last contents stay in the audit trail."""
+    expected = _version(if_match, required=False)
+    _owned(request, activity_id, caller)
+    try:
+        request.app.state.store.delete_activity(activity_id, expected, caller.name)
+    except WRITE_ERRORS as e:
+        raise _write_errors(e)
+    return Response(status_code=204)
+
+
+@router.get("/activities/{activity_id}/history", response_model=list[AuditOut],
+            responses={k: ERRORS[k] for k in (401, 403, 404)})
+def history(request: Request, activity_id: str, caller: Caller = Depends(allow("editor", "analyst"))):
+    """Who changed what and when, newest first (also of listings merged into this one)."""
+    store = request.app.state.store
+    entries = store.history(activity_id)
+    if not entries and store.get(activity_id) is None:
+        raise HTTPException(404, f"no activity with id '{activity_id}'")
+    organisation = entries[0].organisation if entries else store.get(activity_id).organisation
+    if caller.role == "editor" and not caller.may_edit(organisation):
+        raise HTTPException(403, f"that is the history of a listing of {organisation}")
+    return [AuditOut(**vars(e)) for e in entries]

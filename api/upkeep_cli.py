@@ -1,0 +1,125 @@
+"""`socialmap` commands for accounts and upkeep: create-admin, create-user, stale, duplicates."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import getpass
+import os
+import sys
+
+from api import settings
+import re
+
+from catalog.records import ROLES, User
+
+DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
+                 ("demo-editor", "editor", "Bibliotheek Zeist"), ("demo-analyst", "analyst", None))
+DEMO_PASSWORD = "demo-wachtwoord"
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")  # the same rule as POST /users
+
+
+def _store(url):
+    from catalog.store import open_store
+    return open_store(url or settings.database_url())
+
+
+def _password(args) -> str:
+    """From stdin (--password-stdin, for scripts) or asked twice at the terminal; never an argument,
+    which would end up in the shell history and the process list."""
+    from api.auth import check_new_password
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise ValueError("the two passwords differ")
+    check_new_password(password)
+    return password
+
+
+def cmd_create_user(args) -> int:
+    from api.accounts import check_account
+    from api.auth import hash_password
+    check_account(args.role, args.organisation)
+    if not USERNAME.match(args.username):
+        raise ValueError(f"a username has 2-100 letters, digits or . _ @ -, not '{args.username}'")
+    _store(args.db).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
+    print(f"created {args.role} '{args.username}'" + (f" of {args.organisation}" if args.organisation else ""))
+    return 0
+
+
+def cmd_create_admin(args) -> int:
+    args.role, args.organisation = "admin", None
+    return cmd_create_user(args)
+
+
+def create_demo_accounts(url: str | None) -> None:
+    """Known accounts for trying the demo on your own machine. Never on a real catalog."""
+    from api.auth import hash_password
+    store = _store(url)
+    password = os.environ.get("SOCIALMAP_DEMO_PASSWORD", DEMO_PASSWORD)
+    made = []
+    for username, role, organisation in DEMO_ACCOUNTS:
+        if store.user(username) is None:
+            store.add_user(User(username, hash_password(password), role, organisation))
+            made.append(username)
+    if made:
+        print(f"demo accounts {', '.join(made)} with password '{password}' (for trying the demo only)")
+
+
+def cmd_stale(args) -> int:
+    from catalog.freshness import days_unverified, stale_after_days
+    after, today = stale_after_days(), dt.date.today()
+    wanted = (args.organisation or "").casefold()
+    rows = sorted(((a.organisation, a.contact, a.id, a.title, a.last_verified.isoformat(), days_unverified(a, today))
+                   for a in _store(args.db).activities()
+                   if days_unverified(a, today) > after and (not wanted or a.organisation.casefold() == wanted)),
+                  key=lambda r: (r[0].casefold(), -r[5], r[2]))
+    out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
+    try:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("organisation", "contact", "id", "title", "last_verified", "days_unverified"))
+        writer.writerows(rows)
+    finally:
+        if args.csv:
+            out.close()
+    print(f"{len(rows)} listings not confirmed for over {after} days"
+          + (f", written to {args.csv}" if args.csv else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args) -> int:
+    from catalog.duplicates import find_duplicates
+    store = _store(args.db)
+    listings = {a.id: a for a in store.activities()}
+    pairs = find_duplicates(list(listings.values()), store.decided_pairs())
+    for p in pairs[:args.limit]:
+        a, b = listings[p.a], listings[p.b]
+        print(f"{p.score:.2f}  {a.id} {a.title} ({a.organisation})  ~  {b.id} {b.title} ({b.organisation})")
+        print("      " + "; ".join(p.reasons))
+    print(f"{len(pairs)} candidate pairs", file=sys.stderr)
+    return 0
+
+
+def add_upkeep_commands(sub) -> None:
+    p = sub.add_parser("create-admin", help="create an admin account (the first one, too); asks for a password")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("create-user", help="create an account: editor (of an organisation), coach, analyst, admin")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--organisation", help="for an editor: the organisation name its listings carry")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("stale", help="listings not confirmed for longer than SOCIALMAP_STALE_AFTER_MONTHS, as CSV")
+    p.add_argument("--organisation")
+    p.add_argument("--csv", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_stale)
+
+    p = sub.add_parser("duplicates", help="candidate pairs of listings that are one activity listed twice")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_duplicates)
+

@@ -1,0 +1,286 @@
+"""What the store keeps beside the listings: accounts, sessions, API keys, the audit trail and
+duplicate decisions, and the edits of single listings that write to that trail.
+
+The SQL here is the same for SQLite and PostgreSQL, so it is written once (`SqlRecords`); each
+store supplies a connection adapter and the few steps that touch its own activity tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from catalog.model import Activity
+
+ROLES = ("admin", "editor", "coach", "analyst")
+
+
+@dataclass
+class User:
+    username: str
+    password_hash: str
+    role: str
+    organisation: str | None = None   # editors belong to exactly one organisation
+    created_at: str = ""
+
+
+@dataclass
+class ApiKey:
+    name: str
+    key_hash: str
+    role: str
+    organisation: str | None = None
+    created_at: str = ""
+    revoked: bool = False
+
+
+@dataclass
+class AuditEntry:
+    at: str
+    actor: str
+    action: str          # create, update, confirm, pause, resume, delete, merge, import
+    activity_id: str
+    organisation: str
+    version: int | None  # the listing's version after the change (None: it is gone)
+    changes: dict = field(default_factory=dict)  # field -> [old, new]
+
+
+@dataclass
+class RowState:
+    """A listing as stored, read inside the write transaction that may change it."""
+    version: int
+    row: dict
+    paused: bool
+
+
+class NotFound(LookupError):
+    """No listing with that id."""
+
+
+class Conflict(RuntimeError):
+    """The write contradicts what is stored (an existing id or name)."""
+
+
+class VersionConflict(Conflict):
+    """Somebody else changed the listing since the caller read it."""
+
+    def __init__(self, activity_id: str, expected: int, current: int):
+        super().__init__(f"activity '{activity_id}' is at version {current}, not {expected}: somebody changed it "
+                         "since you read it; fetch it again, redo your change and send the new version")
+        self.current = current
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def changed_fields(old: dict, new: dict) -> dict:
+    return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
+
+
+class Sql:
+    """One connection, with psycopg's %s placeholders turned into SQLite's ? where needed."""
+
+    def __init__(self, conn, qmark: bool):
+        self.conn, self.qmark = conn, qmark
+
+    def run(self, statement: str, args: tuple = ()):
+        return self.conn.execute(statement.replace("%s", "?") if self.qmark else statement, args)
+
+    def one(self, statement: str, args: tuple = ()):
+        return self.run(statement, args).fetchone()
+
+    def all(self, statement: str, args: tuple = ()) -> list:
+        return self.run(statement, args).fetchall()
+
+
+class SqlRecords:
+    """Mixed into both stores. They provide _read/_write (a Sql inside a transaction) and the
+    activity-table steps _row_state, _put_row, _put_paused and _remove_row."""
+
+    def _read(self) -> AbstractContextManager[Sql]: raise NotImplementedError
+    def _write(self) -> AbstractContextManager[Sql]: raise NotImplementedError
+    def _row_state(self, sql: Sql, activity_id: str) -> RowState | None: raise NotImplementedError
+    def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int: raise NotImplementedError
+    def _put_paused(self, sql: Sql, activity_id: str, paused: bool) -> int: raise NotImplementedError
+    def _remove_row(self, sql: Sql, activity_id: str) -> None: raise NotImplementedError
+
+    # --- editing single listings, each change in one transaction with its audit entry ---
+
+    def _checked(self, sql: Sql, activity_id: str, expected_version: int | None) -> RowState:
+        state = self._row_state(sql, activity_id)
+        if state is None:
+            raise NotFound(f"no activity with id '{activity_id}'")
+        if expected_version is not None and expected_version != state.version:
+            raise VersionConflict(activity_id, expected_version, state.version)
+        return state
+
+    def create_activity(self, a: Activity, actor: str, model: str) -> int:
+        with self._write() as sql:
+            if self._row_state(sql, a.id) is not None:
+                raise Conflict(f"an activity with id '{a.id}' exists already: choose another id, or change that one")
+            merged = sql.one("SELECT kept_id FROM merges WHERE dropped_id = %s", (a.id,))
+            if merged:
+                raise Conflict(f"id '{a.id}' was merged into '{merged[0]}': choose another id")
+            version = self._put_row(sql, a, model, exists=False, paused=False)
+            self._log(sql, actor, "create", a.id, a.organisation, version, changed_fields({}, a.to_row()))
+        return version
+
+    def update_activity(self, a: Activity, expected_version: int | None, actor: str, model: str | None,
+                        action: str = "update") -> int:
+        """Replace the listing. `a.embedding` None keeps the stored vector (the text did not change)."""
+        with self._write() as sql:
+            state = self._checked(sql, a.id, expected_version)
+            changes = changed_fields(state.row, a.to_row())
+            if not changes:
+                return state.version
+            version = self._put_row(sql, a, model, exists=True, paused=state.paused)
+            self._log(sql, actor, action, a.id, a.organisation, version, changes)
+        return version
+
+    def set_paused(self, activity_id: str, paused: bool, expected_version: int | None, actor: str) -> int:
+        with self._write() as sql:
+            state = self._checked(sql, activity_id, expected_version)
+            if state.paused == paused:
+                return state.version
+            version = self._put_paused(sql, activity_id, paused)
+            self._log(sql, actor, "pause" if paused else "resume", activity_id, state.row["organisation"],
+                      version, {"paused": [state.paused, paused]})
+        return version
+
+    def delete_activity(self, activity_id: str, expected_version: int | None, actor: str) -> None:
+        with self._write() as sql:
+            state = self._checked(sql, activity_id, expected_version)
+            self._remove_row(sql, activity_id)
+            # The last contents stay in the trail: a deletion can be looked up and undone by hand.
+            self._log(sql, actor, "delete", activity_id, state.row["organisation"], None,
+                      changed_fields(state.row, {}))
+
+    def merge(self, keep: str, drop: str, actor: str) -> None:
+        """`drop` is the same activity as `keep`: remove it, and let keep's history include it."""
+        if keep == drop:
+            raise Conflict("an activity cannot be merged with itself")
+        with self._write() as sql:
+            kept = self._checked(sql, keep, None)
+            dropped = self._checked(sql, drop, None)
+            self._remove_row(sql, drop)
+            sql.run("UPDATE merges SET kept_id = %s WHERE kept_id = %s", (keep, drop))  # chains stay whole
+            sql.run("INSERT INTO merges (dropped_id, kept_id, at, actor) VALUES (%s, %s, %s, %s)",
+                    (drop, keep, now_iso(), actor))
+            self._decide(sql, keep, drop, "merged", actor)
+            self._log(sql, actor, "merge", drop, dropped.row["organisation"], None,
+                      {"merged_into": [None, keep], **changed_fields(dropped.row, {})})
+            self._log(sql, actor, "merge", keep, kept.row["organisation"], kept.version, {"absorbed": [None, drop]})
+
+    def _log(self, sql: Sql, actor: str, action: str, activity_id: str, organisation: str,
+             version: int | None, changes: dict) -> None:
+        sql.run("INSERT INTO audit_log (at, actor, action, activity_id, organisation, version, changes)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (now_iso(), actor, action, activity_id, organisation, version,
+                 json.dumps(changes, ensure_ascii=False, sort_keys=True)))
+
+    def history(self, activity_id: str) -> list[AuditEntry]:
+        """The listing's changes, newest first, including those of listings merged into it."""
+        with self._read() as sql:
+            ids = [activity_id] + [r[0] for r in sql.all("SELECT dropped_id FROM merges WHERE kept_id = %s",
+                                                         (activity_id,))]
+            rows = sql.all("SELECT at, actor, action, activity_id, organisation, version, changes FROM audit_log"
+                           f" WHERE activity_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id DESC", tuple(ids))
+        return [AuditEntry(*r[:6], json.loads(r[6])) for r in rows]
+
+    def audit_trail(self, organisation: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        with self._read() as sql:
+            where, args = ("WHERE lower(organisation) = lower(%s)", (organisation,)) if organisation else ("", ())
+            rows = sql.all("SELECT at, actor, action, activity_id, organisation, version, changes FROM audit_log"
+                           f" {where} ORDER BY id DESC LIMIT %s", (*args, limit))
+        return [AuditEntry(*r[:6], json.loads(r[6])) for r in rows]
+
+    def merged_into(self, activity_id: str) -> str | None:
+        with self._read() as sql:
+            row = sql.one("SELECT kept_id FROM merges WHERE dropped_id = %s", (activity_id,))
+        return row[0] if row else None
+
+    # --- duplicate decisions ---
+
+    def _decide(self, sql: Sql, a: str, b: str, decision: str, actor: str) -> None:
+        first, second = sorted((a, b))
+        sql.run("DELETE FROM duplicate_decisions WHERE id_a = %s AND id_b = %s", (first, second))
+        sql.run("INSERT INTO duplicate_decisions (id_a, id_b, decision, actor, at) VALUES (%s, %s, %s, %s, %s)",
+                (first, second, decision, actor, now_iso()))
+
+    def dismiss_pair(self, a: str, b: str, actor: str) -> None:
+        with self._write() as sql:
+            self._decide(sql, a, b, "dismissed", actor)
+
+    def decided_pairs(self) -> set[frozenset[str]]:
+        """Pairs an admin dismissed or merged: the duplicate finder never shows them again."""
+        with self._read() as sql:
+            return {frozenset(r) for r in sql.all("SELECT id_a, id_b FROM duplicate_decisions")}
+
+    # --- accounts ---
+
+    def add_user(self, user: User) -> None:
+        with self._write() as sql:
+            if sql.one("SELECT 1 FROM users WHERE username = %s", (user.username,)):
+                raise Conflict(f"user '{user.username}' exists already")
+            sql.run("INSERT INTO users (username, password_hash, role, organisation, created_at)"
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    (user.username, user.password_hash, user.role, user.organisation, now_iso()))
+
+    def user(self, username: str) -> User | None:
+        with self._read() as sql:
+            row = sql.one("SELECT username, password_hash, role, organisation, created_at FROM users"
+                          " WHERE username = %s", (username,))
+        return User(*row) if row else None
+
+    def users(self) -> list[User]:
+        with self._read() as sql:
+            return [User(*r) for r in sql.all("SELECT username, password_hash, role, organisation, created_at"
+                                              " FROM users ORDER BY username")]
+
+    def delete_user(self, username: str) -> bool:
+        with self._write() as sql:
+            sql.run("DELETE FROM sessions WHERE username = %s", (username,))
+            return sql.run("DELETE FROM users WHERE username = %s", (username,)).rowcount > 0
+
+    def add_session(self, token_hash: str, username: str, expires_at: str) -> None:
+        with self._write() as sql:
+            sql.run("DELETE FROM sessions WHERE expires_at < %s", (now_iso(),))  # keep the table small
+            sql.run("INSERT INTO sessions (token_hash, username, expires_at) VALUES (%s, %s, %s)",
+                    (token_hash, username, expires_at))
+
+    def session_user(self, token_hash: str) -> User | None:
+        with self._read() as sql:
+            row = sql.one("SELECT u.username, u.password_hash, u.role, u.organisation, u.created_at"
+                          " FROM sessions s JOIN users u ON u.username = s.username"
+                          " WHERE s.token_hash = %s AND s.expires_at > %s", (token_hash, now_iso()))
+        return User(*row) if row else None
+
+    def end_session(self, token_hash: str) -> None:
+        with self._write() as sql:
+            sql.run("DELETE FROM sessions WHERE token_hash = %s", (token_hash,))
+
+    def add_api_key(self, key: ApiKey) -> None:
+        with self._write() as sql:
+            if sql.one("SELECT 1 FROM api_keys WHERE name = %s", (key.name,)):
+                raise Conflict(f"an API key named '{key.name}' exists already")
+            sql.run("INSERT INTO api_keys (name, key_hash, role, organisation, created_at, revoked)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)",
+                    (key.name, key.key_hash, key.role, key.organisation, now_iso(), False))
+
+    def api_key(self, key_hash: str) -> ApiKey | None:
+        with self._read() as sql:
+            row = sql.one("SELECT name, key_hash, role, organisation, created_at, revoked FROM api_keys"
+                          " WHERE key_hash = %s AND NOT revoked", (key_hash,))
+        return ApiKey(*row[:5], bool(row[5])) if row else None
+
+    def api_keys(self) -> list[ApiKey]:
+        with self._read() as sql:
+            return [ApiKey(*r[:5], bool(r[5])) for r in sql.all(
+                "SELECT name, key_hash, role, organisation, created_at, revoked FROM api_keys ORDER BY name")]
+
+    def revoke_api_key(self, name: str) -> bool:
+        with self._write() as sql:
+            return sql.run("UPDATE api_keys SET revoked = %s WHERE name = %s AND NOT revoked",
+                           (True, name)).rowcount > 0
