@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from api.auth import (
-    Caller, LoginThrottle, allow, bearer, check_new_password, expiry, hash_password, new_secret,
+    Caller, allow, bearer, check_new_password, expiry, hash_password, new_secret,
     secret_hash, verify_password,
 )
 from api.schemas import ApiKeyIn, ApiKeyOut, ErrorResponse, Login, Me, Token, UserIn, UserOut
@@ -21,7 +21,6 @@ ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in 
 DUMMY_HASH = hash_password("not a real password, only for timing")
 
 router = APIRouter()
-throttle = LoginThrottle()
 
 
 def check_account(role: str, organisation: str | None) -> None:
@@ -32,6 +31,7 @@ def check_account(role: str, organisation: str | None) -> None:
 @router.post("/auth/login", response_model=Token, responses={k: ERRORS[k] for k in (401, 422, 429)})
 def login(request: Request, body: Login):
     """Exchange a username and password for a bearer token that expires (SOCIALMAP_SESSION_HOURS, default 8)."""
+    throttle = request.app.state.throttle
     if throttle.blocked(body.username):
         raise HTTPException(429, "too many wrong passwords for this username: try again in 15 minutes")
     store = request.app.state.store

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import accounts, listings, settings, upkeep
-from api.auth import Caller, allow, document_roles
+from api.auth import Caller, LoginThrottle, allow, document_roles
 from api.schemas import (
     ActivityOut, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse, SuggestionOut,
     TailoredOut,
@@ -63,6 +63,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     app = FastAPI(title="Social map matcher", version="0.1.0", lifespan=lifespan,
                   description="Suggests neighbourhood activities for a Welzijn op Recept client, "
                               "explained in Dutch, and says when a tailored offer is needed.")
+    app.state.throttle = LoginThrottle()
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -101,8 +102,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
             within_reach=result.within_reach, excluded=result.excluded)
 
-    app.include_router(listings.router, tags=["listings"])
-    app.include_router(upkeep.router, tags=["upkeep"])
-    app.include_router(accounts.router, tags=["accounts"])
+    for router, tag in ((listings.router, "listings"), (upkeep.router, "upkeep"), (accounts.router, "accounts")):
+        document_roles(router.routes)
+        app.include_router(router, tags=[tag])
     document_roles(app.routes)
     return app

@@ -156,4 +156,5 @@ def document_roles(routes) -> None:
         roles = next((getattr(d.call, "roles") for d in route.dependant.dependencies
                       if hasattr(d.call, "roles")), ("anyone",))
         route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": list(roles)}
-        route.description = (route.description or "").rstrip() + f"\n\nRoles: {', '.join(roles)}."
+        if "\n\nRoles: " not in (route.description or ""):  # routers are shared by every app made
+            route.description = (route.description or "").rstrip() + f"\n\nRoles: {', '.join(roles)}."

@@ -111,17 +111,15 @@ class ErrorResponse(BaseModel):
     details: list[ErrorDetail] = []
 
 
-Text = Field(max_length=4000)
-Short = Field(max_length=200)
 
 
 class ActivityFields(BaseModel):
     """The editable fields of a listing, as JSON. The same rules as the CSV import apply
     (catalog/validation.py): a wrong value gets a 422 naming the field and what to fix."""
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Short
-    description: str | None = Text
-    organisation: str | None = Short
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    organisation: str | None = Field(None, max_length=200)
     kind: str | None = Field(None, max_length=20, description="formal or informal")
     categories: list[str] | None = Field(None, max_length=25, description="category slugs, see /hsds/taxonomy_terms")
     min_age: int | None = Field(None, ge=0, le=120)
@@ -129,7 +127,7 @@ class ActivityFields(BaseModel):
     gender: str | None = Field(None, max_length=20, description="any, female or male")
     languages: list[str] | None = Field(None, max_length=30, description="ISO 639-1 codes, e.g. nl, tr")
     culture: str | None = Field(None, max_length=100)
-    address: str | None = Short
+    address: str | None = Field(None, max_length=200)
     postcode: str | None = Field(None, max_length=10)
     neighbourhood: str | None = Field(None, max_length=100)
     lat: float | None = Field(None, ge=-90, le=90)
@@ -139,7 +137,7 @@ class ActivityFields(BaseModel):
     wheelchair: str | None = Field(None, max_length=20, description="yes, no or unknown")
     capacity: str | None = Field(None, max_length=20, description="open, waitlist or full")
     last_verified: dt.date | None = None
-    contact: str | None = Short
+    contact: str | None = Field(None, max_length=200)
 
 
 class ActivityCreate(ActivityFields):
