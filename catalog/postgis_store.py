@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool
 from catalog.activity_cache import ActivityCache
 from catalog.geo import points_within
 from catalog.model import Activity
-from catalog.records import Conflict, RowState, Sql
+from catalog.records import Conflict, RowState, Sql, changed_fields, now_iso
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -158,7 +158,9 @@ class PostgisStore(Store):
                 SELECT count(*) FILTER (WHERE a.pk IS NULL),
                        count(*) FILTER (WHERE a.pk IS NOT NULL AND (a.row <> i.row OR i.embedding IS NOT NULL))
                 FROM incoming i LEFT JOIN activities a ON a.id = i.id""").fetchone()
-            conn.execute(f"""
+            old_rows = dict(conn.execute("SELECT i.id, a.row FROM incoming i JOIN activities a ON a.id = i.id"
+                                         " WHERE a.row <> i.row").fetchall())
+            written = conn.execute(f"""
                 INSERT INTO activities ({COLUMNS}, geog)
                 SELECT {COLUMNS}, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography FROM incoming
                 ON CONFLICT (id) DO UPDATE SET
@@ -170,7 +172,9 @@ class PostgisStore(Store):
                     model = coalesce(EXCLUDED.model, activities.model),
                     embedding = coalesce(EXCLUDED.embedding, activities.embedding),
                     version = activities.version + 1, updated_at = now()
-                WHERE activities.row <> EXCLUDED.row OR EXCLUDED.embedding IS NOT NULL""")
+                WHERE activities.row <> EXCLUDED.row OR EXCLUDED.embedding IS NOT NULL
+                RETURNING id, version, (xmax = 0) AS inserted""").fetchall()
+            self._log_import(conn, run, activities, old_rows, written)
             run.added, run.updated = added, updated
             run.unchanged = len(activities) - added - updated
             run.finished_at = dt.datetime.now(dt.timezone.utc)
@@ -180,6 +184,19 @@ class PostgisStore(Store):
                 (run.source, run.model, run.added, run.updated, run.unchanged, run.skipped,
                  run.embedded, run.started_at, run.finished_at))
         return run
+
+    def _log_import(self, conn, run: ImportRun, activities: list[Activity], old_rows: dict[str, str],
+                    written: list[tuple]) -> None:
+        """One audit entry per listing the import added or changed (not for a new vector only)."""
+        by_id, actor, now = {a.id: a for a in activities}, f"import:{run.source}", now_iso()
+        with conn.cursor().copy("COPY audit_log (at, actor, action, activity_id, organisation, version, changes)"
+                                " FROM STDIN") as copy:
+            for activity_id, version, inserted in written:
+                if inserted or activity_id in old_rows:
+                    a = by_id[activity_id]
+                    changes = {} if inserted else changed_fields(json.loads(old_rows[activity_id]), a.to_row())
+                    copy.write_row((now, actor, "import", activity_id, a.organisation, version,
+                                    json.dumps(changes, ensure_ascii=False, sort_keys=True)))
 
     # The steps of single-listing edits (catalog/records.py), inside its transaction.
     @contextmanager

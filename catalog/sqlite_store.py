@@ -13,7 +13,7 @@ import numpy as np
 from catalog.activity_cache import ActivityCache
 from catalog.geo import bounding_box, points_within
 from catalog.model import Activity
-from catalog.records import RowState, Sql
+from catalog.records import RowState, Sql, changed_fields
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -140,16 +140,21 @@ class SqliteStore(Store):
 
     def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
         with self._transaction() as db:
+            sql = Sql(db, qmark=True)
             for a in activities:
                 old = db.execute("SELECT pk, row, paused FROM activities WHERE id = ?", (a.id,)).fetchone()
+                row = _row_json(a)
                 if old is None:
                     run.added += 1
-                elif old["row"] == _row_json(a) and a.embedding is None:
+                elif old["row"] == row and a.embedding is None:
                     run.unchanged += 1
                     continue
                 else:
                     run.updated += 1
-                self._write_row(db, a, run.model, old["pk"] if old else None, bool(old and old["paused"]))
+                version = self._write_row(db, a, run.model, old["pk"] if old else None, bool(old and old["paused"]))
+                if old is None or old["row"] != row:  # a new vector alone is no change to the listing
+                    changes = {} if old is None else changed_fields(json.loads(old["row"]), a.to_row())
+                    self._log(sql, f"import:{run.source}", "import", a.id, a.organisation, version, changes)
             run.finished_at = dt.datetime.now(dt.timezone.utc)
             db.execute(
                 "INSERT INTO import_runs (source, model, added, updated, unchanged, skipped, embedded,"

@@ -52,7 +52,18 @@ def test_update_needs_the_current_version(store):
 
 def test_an_unchanged_listing_keeps_its_version_and_writes_no_audit(store):
     assert store.update_activity(edited(store, "t0002"), 1, "ann", None) == 1
-    assert store.history("t0002") == []
+    assert [e.action for e in store.history("t0002")] == ["import"]
+
+
+def test_imports_are_in_the_trail_with_what_they_changed(store):
+    first = store.history("t0014")
+    assert [(e.actor, e.action, e.version, e.changes) for e in first] == [("import:test.csv", "import", 1, {})]
+    changed = dataclasses.replace(store.get("t0014"), capacity="full", embedding=None)
+    same = dataclasses.replace(store.get("t0015"), embedding=np.ones(4, np.float32))   # a new vector only
+    store.save_import([changed, same], run("m2"))
+    newest = store.history("t0014")[0]
+    assert (newest.action, newest.version) == ("import", 2) and list(newest.changes) == ["capacity"]
+    assert len(store.history("t0015")) == 1
 
 
 def test_update_keeps_the_vector_unless_given_a_new_one(store):
@@ -70,7 +81,8 @@ def test_update_keeps_the_vector_unless_given_a_new_one(store):
 def test_the_audit_trail_says_who_changed_what_and_when(store):
     store.update_activity(edited(store, "t0004", title="Eerst"), 1, "ann", None)
     store.update_activity(edited(store, "t0004", capacity="full"), 2, "key:registratie", None)
-    newest, older = store.history("t0004")
+    newest, older, imported = store.history("t0004")
+    assert imported.action == "import"
     assert (newest.actor, newest.action, newest.version) == ("key:registratie", "update", 3)
     assert list(newest.changes) == ["capacity"] and newest.changes["capacity"][1] == "full"
     assert older.changes["title"] == ["Activiteit 4", "Eerst"] and older.actor == "ann"
@@ -82,7 +94,7 @@ def test_the_audit_trail_says_who_changed_what_and_when(store):
 def test_create_refuses_an_existing_id(store):
     new = dataclasses.replace(store.get("t0005"), id="n0001", embedding=np.ones(4, np.float32))
     assert store.create_activity(new, "ann", "m1") == 1
-    assert store.history("n0001")[0].action == "create"
+    assert [e.action for e in store.history("n0001")] == ["create"]
     with pytest.raises(Conflict):
         store.create_activity(new, "ann", "m1")
     assert any(a.id == "n0001" for a, _ in store.within_radius(new.lat, new.lon, 0.1))
@@ -100,7 +112,7 @@ def test_a_paused_listing_is_kept_but_found_by_no_radius_search(store):
     assert all(x.id != "t0006" for x, _ in store.within_radius(a.lat, a.lon, 50))  # nor does an import
     store.set_paused("t0006", False, None, "ann")
     assert any(x.id == "t0006" for x, _ in store.within_radius(a.lat, a.lon, 50))
-    assert [e.action for e in store.history("t0006")] == ["resume", "update", "pause"]
+    assert [e.action for e in store.history("t0006")] == ["resume", "import", "update", "pause", "import"]
 
 
 def test_delete_removes_the_listing_and_keeps_its_last_contents_in_the_trail(store):
@@ -123,7 +135,7 @@ def test_merge_keeps_one_and_its_history_includes_the_other(store):
     assert store.merged_into("t0009") == "t0008"
     assert frozenset({"t0008", "t0009"}) in store.decided_pairs()
     assert {(e.activity_id, e.action) for e in store.history("t0008")} == {
-        ("t0008", "merge"), ("t0009", "merge"), ("t0009", "update")}
+        ("t0008", "merge"), ("t0009", "merge"), ("t0009", "update"), ("t0008", "import"), ("t0009", "import")}
     store.merge("t0010", "t0008", "admin")          # a chain: t0010 now carries both histories
     assert {e.activity_id for e in store.history("t0010")} == {"t0008", "t0009", "t0010"}
     with pytest.raises(Conflict):                    # a merged-away id is not reused by accident
@@ -182,7 +194,7 @@ def test_concurrent_editors_one_wins_the_other_gets_a_conflict(store):
     winners = [name for result, name in outcomes if result == "won"]
     assert len(winners) == 1 and len(outcomes) == 4
     assert store.get("t0013").title == f"Titel van {winners[0]}" and store.get("t0013").version == 2
-    assert len(store.history("t0013")) == 1
+    assert len(store.history("t0013")) == 2   # the import, and the one edit that won
 
 
 def test_a_version_1_sqlite_database_migrates_with_its_data(tmp_path):
