@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import accounts, listings, settings, upkeep
 from api.auth import Caller, LoginThrottle, allow, document_roles
+from api.hsds_routes import hsds_router
 from api.schemas import (
     ActivityOut, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse, SuggestionOut,
     TailoredOut,
@@ -105,5 +106,6 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     for router, tag in ((listings.router, "listings"), (upkeep.router, "upkeep"), (accounts.router, "accounts")):
         document_roles(router.routes)
         app.include_router(router, tags=[tag])
+    app.include_router(hsds_router(lambda: state["store"]))
     document_roles(app.routes)
     return app

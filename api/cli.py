@@ -188,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
 
+    from api.hsds_cli import add_hsds_commands
     from api.upkeep_cli import add_upkeep_commands
     add_upkeep_commands(sub)
+    add_hsds_commands(sub)
 
     args = parser.parse_args(argv)
     if args.command == "match-batch" and not 1 <= args.limit <= 20:

@@ -1,0 +1,70 @@
+"""The `socialmap hsds-export` and `socialmap hsds-import` commands; api/cli.py registers them with
+add_hsds_commands and turns a DatapackageError (a ValueError) into a one-line message."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from api import settings
+
+MAX_LINES = 200
+
+
+def _store(url: str | None):
+    from catalog.store import open_store
+    return open_store(url or settings.database_url())
+
+
+def _encoder():
+    from matcher.encoder import Encoder
+    return Encoder()
+
+
+def cmd_hsds_export(args) -> int:
+    from catalog.hsds.directory import all_activities
+    from catalog.hsds.export import export_datapackage, export_json
+    store = _store(args.db)
+    activities = list(all_activities(store))
+    if args.format == "json":
+        out = Path(args.out)
+        out.write_text(json.dumps(export_json(activities, store.postcode), ensure_ascii=False, indent=1) + "\n",
+                       encoding="utf-8")
+    else:
+        out = export_datapackage(activities, args.out, store.postcode)
+    print(f"exported {len(activities)} activities as HSDS 3.1 {args.format} to {out}")
+    return 0
+
+
+def cmd_hsds_import(args) -> int:
+    from matcher.hsds_indexing import import_hsds
+    store = _store(args.db)
+    result = import_hsds(store, args.dir, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet)
+    summary, *details = result.report.lines()
+    for line in details[:MAX_LINES]:
+        print(line, file=sys.stderr)
+    if len(details) > MAX_LINES:
+        print(f"... and {len(details) - MAX_LINES} more lines", file=sys.stderr)
+    if result.run is None:
+        print(f"nothing imported: {len(result.report.skipped)} service(s) could not be imported; fix them, "
+              "or pass --skip-bad to import the others", file=sys.stderr)
+        return 1
+    run = result.run
+    print(f"{summary}; {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
+          f"{run.embedded} embedded; catalog holds {store.count()}")
+    return 0
+
+
+def add_hsds_commands(sub) -> None:
+    """Register hsds-export and hsds-import on the `socialmap` sub-command parser."""
+    p = sub.add_parser("hsds-export", help="write the catalog as Open Referral HSDS 3.1")
+    p.add_argument("--format", choices=("datapackage", "json"), default="datapackage",
+                   help="datapackage: a folder of CSV tables with datapackage.json; json: nested service objects")
+    p.add_argument("--out", required=True, help="the folder (datapackage) or file (json) to write")
+    p.set_defaults(func=cmd_hsds_export)
+
+    p = sub.add_parser("hsds-import", help="import an Open Referral HSDS 3.1 tabular datapackage folder")
+    p.add_argument("dir")
+    p.add_argument("--skip-bad", action="store_true", help="import the services that map even when some do not")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_hsds_import)

@@ -1,0 +1,30 @@
+"""The index step for an HSDS datapackage: the same path as a CSV import (embed what changed, store)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.csv_import import CsvReport
+from catalog.hsds.importer import import_datapackage
+from catalog.hsds.report import HsdsImportReport
+from catalog.store import ImportRun, Store
+from matcher.encoder import Encoder
+from matcher.indexing import embed_changed
+
+
+@dataclass
+class HsdsImportResult:
+    run: ImportRun | None   # None when nothing was written
+    report: HsdsImportReport
+
+
+def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad: bool = False,
+                progress: bool = False) -> HsdsImportResult:
+    """Import an HSDS tabular datapackage folder. With any service not imported nothing is written,
+    unless skip_bad. The store's postcode table fills in missing coordinates and neighbourhoods."""
+    activities, report = import_datapackage(directory, places=store.postcode)
+    if report.skipped and not skip_bad:
+        return HsdsImportResult(None, report)
+    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped))
+    run.embedded = embed_changed(store, CsvReport(activities=activities), encoder, progress)
+    return HsdsImportResult(store.save_import(activities, run), report)

@@ -1,0 +1,42 @@
+"""Hostile input: schemathesis generates requests from the service's own OpenAPI schema, for every
+endpoint, authenticated as an admin (so every endpoint's body is reached). Any 5xx fails; every 4xx
+must carry an error message that says what to fix."""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+
+from api.app import create_app
+from api.auth import new_secret, secret_hash
+from catalog.records import ApiKey
+from tests.conftest import copy_store
+
+EXAMPLES_PER_ENDPOINT = 25   # bounded, so the whole run stays well under a minute or two
+
+
+# The schema of an app that is not started: the OpenAPI document needs no store or model.
+schema = schemathesis.openapi.from_dict(create_app(database_url="sqlite:///unused.db").openapi())
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(demo_store, encoder, tmp_path_factory):
+    store = copy_store(demo_store, tmp_path_factory.mktemp("fuzz") / "fuzz.db")
+    key = new_secret("sm_k_")
+    # An API key, not a session: a generated POST /auth/logout must not log the fuzzer out.
+    store.add_api_key(ApiKey("fuzzer", secret_hash(key), "admin"))
+    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
+        yield client, key
+    store.close()
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_ENDPOINT, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_service_fail(case, fuzz_client):
+    client, key = fuzz_client
+    response = client.request(**case.as_transport_kwargs(base_url="http://testserver", headers={"X-API-Key": key}))
+    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+    if 400 <= response.status_code < 500:
+        body = response.json()
+        assert isinstance(body.get("error"), str) and len(body["error"]) > 10, response.text[:300]
