@@ -1,0 +1,133 @@
+"""Upkeep of the social map: stale listings per organisation, duplicate candidates, the audit trail."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from api.auth import Caller, allow
+from api.listings import ERRORS, _out
+from api.schemas import (
+    ActivityOut, AuditOut, DuplicateOut, ListingBrief, MergeIn, PairIn, StaleOut, StalePage,
+)
+from catalog.duplicates import find_duplicates
+from catalog.freshness import days_unverified, stale_after_days
+from catalog.model import Activity
+from catalog.records import Conflict, NotFound
+
+STAFF = allow("editor", "analyst")
+STALE_CSV_COLUMNS = ("organisation", "contact", "id", "title", "last_verified", "days_unverified", "paused")
+
+router = APIRouter()
+
+
+def _organisation_scope(caller: Caller, organisation: str | None) -> str | None:
+    """Editors see their own organisation only; admins and analysts any one, or all."""
+    if caller.role != "editor":
+        return organisation
+    if organisation and organisation.casefold() != (caller.organisation or "").casefold():
+        raise HTTPException(403, f"you may see the listings of {caller.organisation} only")
+    return caller.organisation
+
+
+def _stale(request: Request, caller: Caller, organisation: str | None) -> list[StaleOut]:
+    scope = _organisation_scope(caller, organisation)
+    after, today = stale_after_days(), dt.date.today()
+    found = [StaleOut(id=a.id, title=a.title, organisation=a.organisation, contact=a.contact,
+                      last_verified=a.last_verified, days_unverified=days_unverified(a, today), paused=a.paused)
+             for a in request.app.state.store.activities()
+             if days_unverified(a, today) > after and (scope is None or a.organisation.casefold() == scope.casefold())]
+    return sorted(found, key=lambda s: (s.organisation.casefold(), -s.days_unverified, s.id))
+
+
+@router.get("/stale", response_model=StalePage, responses={k: ERRORS[k] for k in (401, 403)})
+def stale(request: Request, organisation: str | None = Query(None, max_length=200),
+          caller: Caller = Depends(STAFF)):
+    """Listings not confirmed for longer than the freshness setting, per organisation, oldest first.
+    Confirm one with POST /activities/{id}/confirm."""
+    items = _stale(request, caller, organisation)
+    return StalePage(stale_after_days=stale_after_days(), total=len(items), items=items)
+
+
+@router.get("/stale.csv", response_class=Response, responses={
+    200: {"content": {"text/csv": {}}, "description": "one row per stale listing, for the reminder mail"},
+    **{k: ERRORS[k] for k in (401, 403)}})
+def stale_csv(request: Request, organisation: str | None = Query(None, max_length=200),
+              caller: Caller = Depends(STAFF)):
+    """The stale listings as CSV, grouped by organisation with its contact: the reminder mail's input."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STALE_CSV_COLUMNS)
+    for s in _stale(request, caller, organisation):
+        writer.writerow([_cell(getattr(s, c)) for c in STALE_CSV_COLUMNS])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="stale-listings.csv"'})
+
+
+def _cell(value) -> str:
+    """No spreadsheet formulas from listing text (CSV injection): a leading =, +, - or @ is quoted."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _brief(a: Activity) -> ListingBrief:
+    return ListingBrief(id=a.id, title=a.title, organisation=a.organisation, address=a.address,
+                        schedule=[str(s) for s in a.schedule])
+
+
+@router.get("/duplicates", response_model=list[DuplicateOut], responses={k: ERRORS[k] for k in (401, 403)})
+def duplicates(request: Request, organisation: str | None = Query(None, max_length=200),
+               limit: int = Query(50, ge=1, le=500), caller: Caller = Depends(STAFF)):
+    """Pairs of listings that look like one activity listed twice, most likely first, with the
+    reasons. Editors see the pairs that involve their own listings. Pairs an admin dismissed or
+    merged do not come back."""
+    scope = _organisation_scope(caller, organisation)
+    store = request.app.state.store
+    listings = {a.id: a for a in store.activities()}
+    pairs = find_duplicates(list(listings.values()), store.decided_pairs())
+    if scope:
+        pairs = [p for p in pairs if scope.casefold() in
+                 (listings[p.a].organisation.casefold(), listings[p.b].organisation.casefold())]
+    return [DuplicateOut(a=_brief(listings[p.a]), b=_brief(listings[p.b]), score=round(p.score, 3), reasons=p.reasons)
+            for p in pairs[:limit]]
+
+
+@router.post("/duplicates/dismiss", status_code=204, response_class=Response,
+             responses={k: ERRORS[k] for k in (401, 403, 404, 422)})
+def dismiss(request: Request, body: PairIn, caller: Caller = Depends(allow())):
+    """Not a duplicate: the pair is not shown again."""
+    store = request.app.state.store
+    if body.a == body.b:
+        raise HTTPException(422, "a and b must be two different listings")
+    for activity_id in (body.a, body.b):
+        if store.get(activity_id) is None:
+            raise HTTPException(404, f"no activity with id '{activity_id}'")
+    store.dismiss_pair(body.a, body.b, caller.name)
+    return Response(status_code=204)
+
+
+@router.post("/duplicates/merge", response_model=ActivityOut, responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+def merge(request: Request, body: MergeIn, caller: Caller = Depends(allow())):
+    """One activity listed twice: keep `keep`, remove `drop`. The history of both stays with `keep`,
+    and GET /activities/{drop} says where it went."""
+    store = request.app.state.store
+    if body.keep == body.drop:
+        raise HTTPException(422, "keep and drop must be two different listings")
+    try:
+        store.merge(body.keep, body.drop, caller.name)
+    except NotFound as e:
+        raise HTTPException(404, str(e))
+    except Conflict as e:
+        raise HTTPException(409, str(e))
+    return _out(store.get(body.keep))
+
+
+@router.get("/audit", response_model=list[AuditOut], responses={k: ERRORS[k] for k in (401, 403)})
+def audit(request: Request, organisation: str | None = Query(None, max_length=200),
+          limit: int = Query(100, ge=1, le=1000), caller: Caller = Depends(STAFF)):
+    """The latest changes to listings: who changed what and when. Editors see their organisation's."""
+    scope = _organisation_scope(caller, organisation)
+    return [AuditOut(**vars(e)) for e in request.app.state.store.audit_trail(scope, limit)]
