@@ -20,7 +20,7 @@ ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in 
 # Spent on an unknown username too, so that a wrong name and a wrong password take as long.
 DUMMY_HASH = hash_password("not a real password, only for timing")
 
-router = APIRouter()
+router = APIRouter(tags=["accounts"])
 
 
 def check_account(role: str, organisation: str | None) -> None:

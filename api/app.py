@@ -103,9 +103,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
             within_reach=result.within_reach, excluded=result.excluded)
 
-    for router, tag in ((listings.router, "listings"), (upkeep.router, "upkeep"), (accounts.router, "accounts")):
+    for router in (listings.router, upkeep.router, accounts.router, hsds_router(lambda: state["store"])):
         document_roles(router.routes)
-        app.include_router(router, tags=[tag])
-    app.include_router(hsds_router(lambda: state["store"]))
+        app.include_router(router)
     document_roles(app.routes)
     return app

@@ -27,7 +27,7 @@ ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in 
     (404, "No such activity"), (409, "The id exists already"), (412, "Somebody changed the listing since you read it"),
     (422, "The input is wrong; the message says what to fix"), (428, "Send If-Match with the version you read"))}
 
-router = APIRouter()
+router = APIRouter(tags=["listings"])
 
 
 def _out(activity: Activity, status: int = 200) -> JSONResponse:

@@ -21,7 +21,7 @@ from catalog.records import Conflict, NotFound
 STAFF = allow("editor", "analyst")
 STALE_CSV_COLUMNS = ("organisation", "contact", "id", "title", "last_verified", "days_unverified", "paused")
 
-router = APIRouter()
+router = APIRouter(tags=["upkeep"])
 
 
 def _organisation_scope(caller: Caller, organisation: str | None) -> str | None:
