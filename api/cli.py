@@ -33,8 +33,10 @@ def cmd_import(args) -> int:
               "--skip-bad to import the good rows only", file=sys.stderr)
         return 1
     run = result.run
+    for note in result.notes:
+        print(f"{args.csv}: {note}", file=sys.stderr)
     print(f"imported {args.csv}: {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
-          f"{run.skipped} bad rows skipped, {run.embedded} embedded; catalog holds {store.count()}")
+          f"{run.skipped} rows left out, {run.embedded} embedded; catalog holds {store.count()}")
     return 0
 
 

@@ -50,6 +50,8 @@ def cmd_hsds_import(args) -> int:
               "or pass --skip-bad to import the others", file=sys.stderr)
         return 1
     run = result.run
+    for note in result.notes:
+        print(f"{args.dir}: {note}", file=sys.stderr)
     print(f"{summary}; {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
           f"{run.embedded} embedded; catalog holds {store.count()}")
     return 0

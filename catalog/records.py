@@ -196,6 +196,11 @@ class SqlRecords:
                            f" {where} ORDER BY id DESC LIMIT %s", (*args, limit))
         return [AuditEntry(*r[:6], json.loads(r[6])) for r in rows]
 
+    def merged_ids(self) -> dict[str, str]:
+        """Every id merged away, with the id it was merged into."""
+        with self._read() as sql:
+            return dict(sql.all("SELECT dropped_id, kept_id FROM merges"))
+
     def merged_into(self, activity_id: str) -> str | None:
         with self._read() as sql:
             row = sql.one("SELECT kept_id FROM merges WHERE dropped_id = %s", (activity_id,))

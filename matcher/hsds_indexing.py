@@ -1,7 +1,7 @@
 """The index step for an HSDS datapackage: the same path as a CSV import (embed what changed, store)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.csv_import import CsvReport
@@ -9,13 +9,14 @@ from catalog.hsds.importer import import_datapackage
 from catalog.hsds.report import HsdsImportReport
 from catalog.store import ImportRun, Store
 from matcher.encoder import Encoder
-from matcher.indexing import embed_changed
+from matcher.indexing import embed_changed, leave_out_merged
 
 
 @dataclass
 class HsdsImportResult:
     run: ImportRun | None   # None when nothing was written
     report: HsdsImportReport
+    notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
 
 
 def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad: bool = False,
@@ -25,6 +26,7 @@ def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad:
     activities, report = import_datapackage(directory, places=store.postcode)
     if report.skipped and not skip_bad:
         return HsdsImportResult(None, report)
-    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped))
+    activities, notes = leave_out_merged(store, activities)
+    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped) + len(notes))
     run.embedded = embed_changed(store, CsvReport(activities=activities), encoder, progress)
-    return HsdsImportResult(store.save_import(activities, run), report)
+    return HsdsImportResult(store.save_import(activities, run), report, notes)

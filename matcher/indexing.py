@@ -4,10 +4,11 @@ Vectors are computed only for activities whose text or model changed since they 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.csv_import import CsvReport, read_catalog_csv
+from catalog.model import Activity
 from catalog.store import ImportRun, Store
 from catalog.validation import Problem
 from matcher.encoder import Encoder
@@ -18,6 +19,16 @@ class ImportResult:
     run: ImportRun | None   # None when nothing was written
     problems: list[Problem]
     rows: int
+    notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
+
+
+def leave_out_merged(store: Store, activities: list[Activity]) -> tuple[list[Activity], list[str]]:
+    """A listing an admin merged into another stays merged: when an organisation's file still holds
+    the old id, that row is left out instead of bringing the duplicate back."""
+    merged = store.merged_ids()
+    notes = [f"'{a.id}' was merged into '{merged[a.id]}' and is left out; remove it from the file"
+             for a in activities if a.id in merged]
+    return [a for a in activities if a.id not in merged], notes
 
 
 def embed_changed(store: Store, report: CsvReport, encoder: Encoder, progress: bool) -> int:
@@ -40,6 +51,7 @@ def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: b
     report = read_catalog_csv(path)
     if report.problems and not skip_bad:
         return ImportResult(None, report.problems, report.rows)
-    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines))
+    report.activities, notes = leave_out_merged(store, report.activities)
+    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines) + len(notes))
     run.embedded = embed_changed(store, report, encoder, progress)
-    return ImportResult(store.save_import(report.activities, run), report.problems, report.rows)
+    return ImportResult(store.save_import(report.activities, run), report.problems, report.rows, notes)

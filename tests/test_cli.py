@@ -49,7 +49,7 @@ def test_import_skip_bad_and_reimport(tmp_path, rows6, capsys):
     path = write_catalog(tmp_path / "c.csv", rows6)
     assert cli.main(["--db", db_url(tmp_path), "import", str(path), "--skip-bad", "--quiet"]) == 0
     out, err = capsys.readouterr()
-    assert "5 added" in out and "1 bad rows skipped" in out and "5 embedded" in out and "holds 5" in out
+    assert "5 added" in out and "1 rows left out" in out and "5 embedded" in out and "holds 5" in out
     assert "line 3, column 'kind'" in err
     assert cli.main(["--db", db_url(tmp_path), "import", str(path), "--skip-bad", "--quiet"]) == 0
     out, _ = capsys.readouterr()

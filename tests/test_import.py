@@ -250,3 +250,14 @@ def test_in_memory_store_is_refused_with_a_clear_message():
     # per thread: the store says so instead of failing later with "no such table".
     with pytest.raises(ValueError, match="needs a file"):
         SqliteStore(":memory:")
+
+
+def test_a_merged_away_listing_does_not_come_back_with_the_next_import(store, encoder, tmp_path, rows6):
+    path = write_catalog(tmp_path / "c.csv", rows6)
+    import_catalog(store, path, encoder)
+    keep, drop = rows6[0]["id"], rows6[1]["id"]
+    store.merge(keep, drop, "admin")
+    again = import_catalog(store, path, encoder)          # the organisation's file still lists it
+    assert store.get(drop) is None and store.count() == 5
+    assert again.run.skipped == 1 and again.run.unchanged == 5
+    assert again.notes == [f"'{drop}' was merged into '{keep}' and is left out; remove it from the file"]
