@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import accounts, listings, settings, upkeep
+from analysis.intakes import record_match
+from api import accounts, listings, municipality, settings, upkeep
 from api.auth import Caller, LoginThrottle, allow, document_roles
 from api.hsds_routes import hsds_router
 from api.schemas import (
@@ -93,6 +94,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             result = state["matcher"].match(request, limit=request.limit)
         except LocationUnknown as e:
             raise HTTPException(422, str(e))
+        intake_id = record_match(state["store"], state["matcher"], request, result).id if request.record else None
         return MatchResponse(
             suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity), distance_km=s.distance_km,
                                        score=s.score, explanation=s.explanation, compromises=s.compromises,
@@ -101,9 +103,10 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             tailored=TailoredOut(needed=result.tailored.needed, reason=result.tailored.reason,
                                  unmet_wishes=result.tailored.unmet_wishes),
             location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
-            within_reach=result.within_reach, excluded=result.excluded)
+            within_reach=result.within_reach, excluded=result.excluded, intake_id=intake_id)
 
-    for router in (listings.router, upkeep.router, accounts.router, hsds_router(lambda: state["store"])):
+    for router in (listings.router, upkeep.router, accounts.router, municipality.router,
+                   hsds_router(lambda: state["store"])):
         document_roles(router.routes)
         app.include_router(router)
     document_roles(app.routes)

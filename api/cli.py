@@ -75,6 +75,10 @@ def cmd_demo(args) -> int:
     args.csv = settings.DEMO_CATALOG
     if cmd_import(args):
         return 1
+    if settings.DEMO_INTAKES.exists():
+        from analysis.intakes import read_intakes_csv
+        added = _store(args.db).add_intakes(read_intakes_csv(settings.DEMO_INTAKES))
+        print(f"imported {added} anonymous demo intake records")
     if args.accounts:
         from api.upkeep_cli import create_demo_accounts
         create_demo_accounts(args.db)

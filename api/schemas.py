@@ -9,12 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.freshness import is_stale
 from catalog.model import Activity
-from catalog.records import ROLES
+from catalog.records import OUTCOMES, ROLES
 from matcher.profile import ClientProfile
 
 
 class MatchRequest(ClientProfile):
     limit: int = Field(10, ge=1, le=20, description="How many suggestions (1-20)")
+    record: bool = Field(False, description="Record this match for the municipality's gap analysis, anonymously: "
+                                            "postcode area, wijk, age band, gender, languages, wishes as categories, "
+                                            "tailored or not. Nothing else of the intake is kept.")
 
 
 class ActivityOut(BaseModel):
@@ -85,6 +88,8 @@ class MatchResponse(BaseModel):
     location: LocationOut
     within_reach: int = Field(description="activities within the maximum distance")
     excluded: dict[str, int] = Field(description="activities within reach left out, per hard constraint")
+    intake_id: str | None = Field(None, description="with record=true: the id to report the outcome to "
+                                                    "(POST /intakes/{id}/outcome)")
 
 
 class ActivityPage(BaseModel):
@@ -246,3 +251,9 @@ class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     keep: str = Field(max_length=64, description="the listing that stays")
     drop: str = Field(max_length=64, description="the listing that goes; its history moves to `keep`")
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal[OUTCOMES] = Field(description="started (with activity_id), tailored_offer or nothing")  # type: ignore[valid-type]
+    activity_id: str | None = Field(None, max_length=64, description="the activity the client started with")

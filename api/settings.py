@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CATALOG = ROOT / "catalog" / "demo" / "zeist_activities.csv"
 DEMO_POSTCODES = ROOT / "catalog" / "demo" / "zeist_postcodes.csv"
+DEMO_INTAKES = ROOT / "catalog" / "demo" / "zeist_intakes.csv"  # anonymous records, from scripts/make_demo_intakes.py
 
 
 def database_url() -> str:

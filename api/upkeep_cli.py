@@ -1,4 +1,5 @@
-"""`socialmap` commands for accounts and upkeep: create-admin, create-user, stale, duplicates."""
+"""`socialmap` commands for accounts, upkeep and the municipality: create-admin, create-user, stale,
+duplicates, import-intakes, gaps."""
 from __future__ import annotations
 
 import csv
@@ -101,6 +102,30 @@ def cmd_duplicates(args) -> int:
     return 0
 
 
+def cmd_import_intakes(args) -> int:
+    from analysis.intakes import read_intakes_csv
+    records = read_intakes_csv(args.csv)
+    added = _store(args.db).add_intakes(records)
+    print(f"imported {args.csv}: {added} intake records added, {len(records) - added} already there")
+    return 0
+
+
+def cmd_gaps(args) -> int:
+    from analysis.report import gap_report
+    from api.municipality import GAP_CSV_COLUMNS, gap_csv_row
+    rows = [r for r in gap_report(_store(args.db)) if r["tailored"] != 0 or args.all]
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(GAP_CSV_COLUMNS)
+            writer.writerows(gap_csv_row(r) for r in rows)
+        print(f"{len(rows)} rows written to {args.csv}", file=sys.stderr)
+    else:
+        for r in rows[:args.limit]:
+            print(r["sentence"])
+    return 0
+
+
 def add_upkeep_commands(sub) -> None:
     p = sub.add_parser("create-admin", help="create an admin account (the first one, too); asks for a password")
     p.add_argument("username")
@@ -118,6 +143,16 @@ def add_upkeep_commands(sub) -> None:
     p.add_argument("--organisation")
     p.add_argument("--csv", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_stale)
+
+    p = sub.add_parser("import-intakes", help="import anonymous intake records (CSV, e.g. the demo's)")
+    p.add_argument("csv")
+    p.set_defaults(func=cmd_import_intakes)
+
+    p = sub.add_parser("gaps", help="the biggest gaps in the offer, as sentences (or all rows as CSV)")
+    p.add_argument("--csv", help="write every row to this CSV file (the same as GET /gaps.csv)")
+    p.add_argument("--all", action="store_true", help="also rows where nobody needed a tailored offer")
+    p.add_argument("--limit", type=int, default=15)
+    p.set_defaults(func=cmd_gaps)
 
     p = sub.add_parser("duplicates", help="candidate pairs of listings that are one activity listed twice")
     p.add_argument("--limit", type=int, default=50)

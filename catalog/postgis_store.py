@@ -84,6 +84,16 @@ MIGRATIONS = {
     );
     CREATE INDEX merges_kept ON merges (kept_id);
     """,
+    3: """
+    -- Anonymous by design: no name, birth date, narrative, keywords, exact address or exact date.
+    CREATE TABLE intakes (
+        id text PRIMARY KEY, month text NOT NULL, pc4 text NOT NULL, wijk text NOT NULL,
+        age_band text NOT NULL, gender text NOT NULL, languages text NOT NULL, wishes text NOT NULL,
+        tailored_needed boolean NOT NULL, tailored_for text NOT NULL,
+        outcome text, outcome_activity text, outcome_month text
+    );
+    CREATE INDEX intakes_wijk ON intakes (wijk);
+    """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS socialmap_schema (version int NOT NULL)"

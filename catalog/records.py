@@ -54,6 +54,27 @@ class RowState:
     paused: bool
 
 
+OUTCOMES = ("started", "tailored_offer", "nothing")
+
+
+@dataclass
+class IntakeRecord:
+    """One recorded match, anonymous by design: areas, bands and categories only. See analysis/."""
+    id: str
+    month: str                 # YYYY-MM, not the day
+    pc4: str                   # the 4-digit postcode area, not the address
+    wijk: str
+    age_band: str
+    gender: str
+    languages: list[str]
+    wishes: list[str]          # category slugs, not the coach's words
+    tailored_needed: bool
+    tailored_for: list[str]    # the wishes (categories) nothing fitting was found for
+    outcome: str | None = None           # one of OUTCOMES, set later
+    outcome_activity: str | None = None  # the activity the client started with
+    outcome_month: str | None = None
+
+
 class NotFound(LookupError):
     """No listing with that id."""
 
@@ -222,6 +243,42 @@ class SqlRecords:
         """Pairs an admin dismissed or merged: the duplicate finder never shows them again."""
         with self._read() as sql:
             return {frozenset(r) for r in sql.all("SELECT id_a, id_b FROM duplicate_decisions")}
+
+    # --- anonymous intake records (issue: gaps in the social basis) ---
+
+    def add_intakes(self, records: list[IntakeRecord]) -> int:
+        """Store intake records in one transaction; ids already stored are left as they are (a
+        re-imported file adds nothing twice). Returns how many were new."""
+        added = 0
+        with self._write() as sql:
+            for r in records:
+                added += sql.run(
+                    "INSERT INTO intakes (id, month, pc4, wijk, age_band, gender, languages, wishes,"
+                    " tailored_needed, tailored_for, outcome, outcome_activity, outcome_month)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    (r.id, r.month, r.pc4, r.wijk, r.age_band, r.gender, ";".join(r.languages),
+                     ";".join(r.wishes), r.tailored_needed, ";".join(r.tailored_for), r.outcome,
+                     r.outcome_activity, r.outcome_month)).rowcount
+        return added
+
+    def set_outcome(self, intake_id: str, outcome: str, activity_id: str | None, month: str) -> None:
+        with self._write() as sql:
+            if sql.run("UPDATE intakes SET outcome = %s, outcome_activity = %s, outcome_month = %s WHERE id = %s",
+                       (outcome, activity_id, month, intake_id)).rowcount == 0:
+                raise NotFound(f"no recorded intake with id '{intake_id}'")
+
+    def intakes(self) -> list[IntakeRecord]:
+        with self._read() as sql:
+            rows = sql.all("SELECT id, month, pc4, wijk, age_band, gender, languages, wishes, tailored_needed,"
+                           " tailored_for, outcome, outcome_activity, outcome_month FROM intakes ORDER BY month, id")
+        split = lambda text: text.split(";") if text else []  # noqa: E731
+        return [IntakeRecord(r[0], r[1], r[2], r[3], r[4], r[5], split(r[6]), split(r[7]), bool(r[8]),
+                             split(r[9]), r[10], r[11], r[12]) for r in rows]
+
+    def postcodes(self) -> list[tuple[str, float, float, str | None]]:
+        """Every (postcode, lat, lon, neighbourhood) of the postcode table: the wijken's places."""
+        with self._read() as sql:
+            return [tuple(r) for r in sql.all("SELECT postcode, lat, lon, neighbourhood FROM postcodes ORDER BY postcode")]
 
     # --- accounts ---
 

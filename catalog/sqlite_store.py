@@ -79,6 +79,16 @@ MIGRATIONS = {
     );
     CREATE INDEX merges_kept ON merges(kept_id);
     """,
+    3: """
+    -- Anonymous by design: no name, birth date, narrative, keywords, exact address or exact date.
+    CREATE TABLE intakes (
+        id TEXT PRIMARY KEY, month TEXT NOT NULL, pc4 TEXT NOT NULL, wijk TEXT NOT NULL,
+        age_band TEXT NOT NULL, gender TEXT NOT NULL, languages TEXT NOT NULL, wishes TEXT NOT NULL,
+        tailored_needed INTEGER NOT NULL, tailored_for TEXT NOT NULL,
+        outcome TEXT, outcome_activity TEXT, outcome_month TEXT
+    );
+    CREATE INDEX intakes_wijk ON intakes (wijk);
+    """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

@@ -1,6 +1,8 @@
 """What each category is about, in words the model can compare a client's wishes with."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from catalog.model import CATEGORIES
@@ -37,3 +39,28 @@ assert set(CATEGORY_TEXTS) == set(CATEGORIES)
 
 def category_vectors(encoder) -> tuple[list[str], np.ndarray]:
     return list(CATEGORY_TEXTS), encoder.passages(list(CATEGORY_TEXTS.values()))
+
+
+WISH_MIN_Z = 2.75   # a keyword's closest category must stand out this far (z over the 25) to count
+OTHER_WISH = "overig"  # a wish none of our categories is about: still demand a municipality should see
+
+
+def wish_categories(keywords: list[str], keyword_vectors, names: list[str], matrix: np.ndarray,
+                    fallback: dict[str, float]) -> list[str]:
+    """The categories a client's wishes are about: per keyword, the category whose description names
+    it literally ("schaken" -> spel), else its closest category when that one clearly stands out,
+    else OTHER_WISH. Without keywords, the category the whole wish is closest to. Categories only:
+    this is what gets recorded for the municipality, never the coach's words."""
+    found = []
+    for keyword, vector in zip(keywords, keyword_vectors):
+        literal = [n for n in names if re.search(rf"\b{re.escape(keyword.lower())}\b", CATEGORY_TEXTS[n])]
+        if len(literal) == 1:
+            found.append(literal[0])
+            continue
+        scores = matrix @ vector
+        z = (scores - scores.mean()) / (scores.std() + 1e-6)
+        best = int(np.argmax(z))
+        found.append(names[best] if z[best] >= WISH_MIN_Z else OTHER_WISH)
+    if not keywords and fallback:
+        found.append(max(fallback, key=fallback.get))
+    return list(dict.fromkeys(found))

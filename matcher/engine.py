@@ -11,7 +11,7 @@ import numpy as np
 from catalog.geocoding import PostcodeTableGeocoder
 from catalog.model import Activity
 from catalog.store import Store
-from matcher.categories import category_vectors
+from matcher.categories import category_vectors, wish_categories
 from matcher.constraints import broken_constraints
 from matcher.diversity import diversify
 from matcher.encoder import Encoder
@@ -103,6 +103,12 @@ class Matcher:
             return 0.8, 0.05  # typical e5 spread, for a catalog too small to calibrate on
         cosines = self.reference @ vec
         return float(cosines.mean()), float(cosines.std()) + 1e-6
+
+    def wishes(self, profile: ClientProfile) -> list[str]:
+        """The client's wishes as categories (for the anonymous intake record)."""
+        ctx = self.context(profile)
+        vectors = self.encoder.queries(ctx.keywords) if ctx.keywords else []
+        return wish_categories(ctx.keywords, vectors, self.category_names, self.category_matrix, ctx.category_affinity)
 
     def match(self, profile: ClientProfile, limit: int = 10, today: dt.date | None = None) -> MatchResult:
         lat, lon, source = self.locate(profile)

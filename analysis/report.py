@@ -1,0 +1,47 @@
+"""The municipality's reports from one store, computed once for the API, the CSV and the notebook
+alike, so that all three show the same figures."""
+from __future__ import annotations
+
+from analysis.areas import walking_km, wijk_cells, wijken
+from analysis.coverage import coverage
+from analysis.gaps import gaps
+from analysis.indicator import indicator
+from analysis.privacy import min_count
+from catalog.store import Store
+
+
+def gap_report(store: Store) -> list[dict]:
+    return gaps(wijken(store.postcodes()), store.activities(), store.intakes(), walking_km(), min_count())
+
+
+def coverage_report(store: Store) -> list[dict]:
+    return coverage(wijken(store.postcodes()), store.activities(), walking_km())
+
+
+def indicator_report(store: Store) -> dict:
+    return indicator(store.intakes(), min_count())
+
+
+def wijken_geojson(store: Store) -> dict:
+    """One feature per wijk (its derived cells), with its indicator, coverage and biggest gap."""
+    areas = wijken(store.postcodes())
+    cells = wijk_cells(areas)
+    per_wijk = {row["wijk"]: row for row in indicator_report(store)["per_wijk"]}
+    covered: dict[str, list[float]] = {}
+    for row in coverage_report(store):
+        covered.setdefault(row["wijk"], []).append(row["share"])
+    first_gap = {}
+    for row in gap_report(store):
+        first_gap.setdefault(row["wijk"], row)
+    features = []
+    for name, area in areas.items():
+        indicator_row = per_wijk.get(name, {})
+        gap = first_gap.get(name)
+        features.append({"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": cells[name]},
+                         "properties": {"wijk": name, "postcodes": len(area.postcodes),
+                                        "intakes": indicator_row.get("intakes", 0),
+                                        "fitting_share": indicator_row.get("share"),
+                                        "verdict": indicator_row.get("verdict"),
+                                        "mean_coverage": round(sum(covered[name]) / len(covered[name]), 3),
+                                        "biggest_gap": gap["sentence"] if gap and gap["tailored"] != 0 else None}})
+    return {"type": "FeatureCollection", "features": features}
