@@ -208,3 +208,24 @@ def test_a_version_1_sqlite_database_migrates_with_its_data(tmp_path):
     old.set_paused("t0001", True, None, "ann")
     assert old.get("t0001").paused and not old.get("t0002").paused
     old.close()
+
+
+def test_intake_records_are_stored_once_and_get_their_outcome(store):
+    from catalog.records import IntakeRecord
+    record = IntakeRecord("i-1", "2026-10", "3701", "Centrum", "75+", "vrouw", ["nl", "tr"], ["dansen", "overig"],
+                          True, ["dansen", "overig"])
+    other = IntakeRecord("i-2", "2026-11", "3702", "Noord", "18-26", "man", [], ["wandelen"], False, [])
+    assert store.add_intakes([record, other]) == 2
+    assert store.add_intakes([record]) == 0                  # a re-imported file adds nothing twice
+    store.set_outcome("i-1", "tailored_offer", None, "2026-11")
+    first, second = store.intakes()
+    assert first == IntakeRecord(**{**vars(record), "outcome": "tailored_offer", "outcome_month": "2026-11"})
+    assert second == other
+    with pytest.raises(NotFound):
+        store.set_outcome("i-9", "nothing", None, "2026-11")
+
+
+def test_the_postcode_table_lists_its_places(store):
+    from catalog.store import Postcode
+    store.save_postcodes([Postcode("3701 AA", 52.1, 5.2, "Centrum", "Zeist"), Postcode("3702 AB", 52.0, 5.3)])
+    assert store.postcodes() == [("3701 AA", 52.1, 5.2, "Centrum"), ("3702 AB", 52.0, 5.3, None)]
