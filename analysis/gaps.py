@@ -4,8 +4,8 @@ sentence a policy officer can read."""
 from __future__ import annotations
 
 from analysis.areas import Wijk
-from analysis.intakes import language_group
-from analysis.privacy import shown, shown_share
+from analysis.intakes import UNKNOWN, language_group
+from analysis.privacy import rank, shown, shown_share
 from analysis.supply import DIMENSIONS, near, offer
 from catalog.model import CATEGORY_LABELS, Activity
 from catalog.records import IntakeRecord
@@ -14,6 +14,10 @@ from matcher.explain import km
 
 LABELS = {**CATEGORY_LABELS, OTHER_WISH: "iets dat in geen categorie past"}
 GENDER_WORDS = {"vrouw": "vrouwen", "man": "mannen", "x": "cliënten met gender x"}
+LANGUAGE_NAMES = {"ar": "Arabisch", "tr": "Turks", "pl": "Pools", "uk": "Oekraïens", "ru": "Russisch", "en": "Engels",
+                  "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ku": "Koerdisch", "de": "Duits",
+                  "fr": "Frans", "es": "Spaans", "pt": "Portugees", "ro": "Roemeens", "bg": "Bulgaars",
+                  "zh": "Chinees", "ms": "Maleis", "id": "Indonesisch", "hi": "Hindi", "ur": "Urdu"}
 
 
 def group_value(r: IntakeRecord, dimension: str) -> str:
@@ -27,7 +31,9 @@ def group_words(dimension: str, value: str) -> str:
         return f"cliënten van {value} jaar"
     if dimension == "gender":
         return GENDER_WORDS.get(value, "cliënten")
-    return "Nederlandstalige cliënten" if value == "nl" else f"cliënten die {value} spreken en geen Nederlands"
+    if value == "nl":
+        return "Nederlandstalige cliënten"
+    return f"cliënten die {LANGUAGE_NAMES.get(value, value)} spreken en geen Nederlands"
 
 
 def gaps(wijken: dict[str, Wijk], activities: list[Activity], intakes: list[IntakeRecord],
@@ -38,18 +44,27 @@ def gaps(wijken: dict[str, Wijk], activities: list[Activity], intakes: list[Inta
     for r in intakes:
         for wish in r.wishes:
             for dimension in DIMENSIONS:
-                cells.setdefault((r.wijk, wish, dimension, group_value(r, dimension)), []).append(r)
+                value = group_value(r, dimension)
+                if value != UNKNOWN:   # an unknown age or gender is counted under all clients only
+                    cells.setdefault((r.wijk, wish, dimension, value), []).append(r)
     nearby = {name: near(w, activities) for name, w in wijken.items()}
     rows = []
     for (wijk, wish, dimension, value), records in cells.items():
         tailored = sum(wish in r.tailored_for for r in records)
-        supply = offer(nearby[wijk], wish, dimension, value, within_km) if wijk in nearby else \
-            {"open": 0, "waitlist": 0, "full": 0, "nearest_open_km": None}
+        supply = offer(nearby[wijk], wish, dimension, value, within_km) if wijk in nearby else None
         rows.append({"wijk": wijk, "wish": wish, "label": LABELS.get(wish, wish), "dimension": dimension,
                      "group": value, "_demand": len(records), "_tailored": tailored, "supply": supply})
-    rows.sort(key=lambda r: (-r["_tailored"], -(r["_tailored"] / r["_demand"]), r["supply"]["open"],
-                             r["wijk"], r["wish"], r["dimension"], r["group"]))
-    return [_public(r, within_km, threshold) for r in rows]
+    public = [_public(r, within_km, threshold) for r in rows]
+    # Ordered by the figures as shown, so that the order gives away nothing the figures do not.
+    public.sort(key=lambda r: (-rank(r["tailored"]), -(r["tailored_share"] or 0), (r["supply"] or {}).get("open", 0),
+                               r["wijk"], r["wish"], r["dimension"], r["group"]))
+    return public
+
+
+def is_gap(row: dict) -> bool:
+    """At least the small-number threshold of clients needed a tailored offer (a suppressed count
+    may be zero, so it is no evidence of a gap)."""
+    return isinstance(row["tailored"], int)
 
 
 def _public(row: dict, within_km: float, threshold: int) -> dict:
@@ -61,19 +76,22 @@ def _public(row: dict, within_km: float, threshold: int) -> dict:
 
 
 def _count(value) -> str:
-    return f"minder dan {value[2:]}" if isinstance(value, str) else str(value)
+    return f"minder dan {value[2:]}" if isinstance(value, str) else f"circa {value}"
 
 
 def sentence(row: dict, within_km: float) -> str:
     """One Dutch sentence: which wijk, which group, what was asked, what is missing within how far."""
     s, who = row["supply"], group_words(row["dimension"], row["group"])
     text = f"In {row['wijk']} vroegen {_count(row['demand'])} {who} om {row['label']}"
-    if row["tailored"] != 0:
-        text += f"; voor {_count(row['tailored'])} van hen was er niets passends in de buurt"
+    text += f"; voor {_count(row['tailored'])} van hen was er niets passends in de buurt"
     if row["wish"] == OTHER_WISH:
         return text + "; het gevraagde valt buiten de categorieën van de sociale kaart."
+    if s is None:
+        return text + f". Het aanbod is niet berekend: {row['wijk']} staat niet in de postcodetabel."
     reach = km(within_km)
-    if s["open"]:
+    if s["open"] == 1:
+        text += f". Binnen {reach} is 1 open activiteit"
+    elif s["open"]:
         text += f". Binnen {reach} zijn {s['open']} open activiteiten"
     elif s["waitlist"] or s["full"]:
         text += f". Binnen {reach} is alleen aanbod met een wachtlijst of vol ({s['waitlist'] + s['full']})"

@@ -33,13 +33,21 @@ def age_band(age: int | None) -> str:
 
 
 def language_group(languages: list[str]) -> str:
-    """'nl' for Dutch speakers, else the client's first language: who an offer must be in."""
+    """'nl' for Dutch speakers, else the first language the coach wrote down: the language an
+    offer must be in."""
     return "nl" if "nl" in languages else (languages[0] if languages else UNKNOWN)
 
 
+def unmet_wishes(wishes: list[str], reachable: set[str]) -> list[str]:
+    """The wishes a tailored offer was needed for: those with nothing of their kind within reach,
+    or, when every wish had something of its kind (but nothing fitting), all of them."""
+    return [w for w in wishes if w not in reachable] or list(wishes)
+
+
 def anonymous_record(store: Store, profile: ClientProfile, lat: float, lon: float, wishes: list[str],
-                     tailored_needed: bool, month: str | None = None) -> IntakeRecord:
-    """The record of one match: areas, bands and categories only."""
+                     tailored_for: list[str] | None, month: str | None = None) -> IntakeRecord:
+    """The record of one match: areas, bands and categories only. `tailored_for` None: no tailored
+    offer was needed."""
     place = store.postcode(profile.postcode) if profile.postcode else None
     wijk = place.neighbourhood if place else None
     if wijk is None:  # coordinates, or a 4-digit area: the wijk of the nearest known postcode
@@ -50,8 +58,8 @@ def anonymous_record(store: Store, profile: ClientProfile, lat: float, lon: floa
     return IntakeRecord(
         id=str(uuid.uuid4()), month=month or dt.date.today().strftime("%Y-%m"), pc4=pc4, wijk=wijk,
         age_band=age_band(profile.age), gender=GENDERS.get(profile.gender or "", UNKNOWN),
-        languages=sorted(set(profile.languages)), wishes=wishes, tailored_needed=tailored_needed,
-        tailored_for=list(wishes) if tailored_needed else [])
+        languages=list(dict.fromkeys(profile.languages)), wishes=wishes, tailored_needed=tailored_for is not None,
+        tailored_for=tailored_for or [])
 
 
 def write_intakes_csv(records: list[IntakeRecord], path: str | Path) -> None:
@@ -102,7 +110,8 @@ def _record(row: dict, line: int) -> IntakeRecord:
 
 def record_match(store: Store, matcher, profile: ClientProfile, result, month: str | None = None) -> IntakeRecord:
     """Record one match (matcher.engine.MatchResult) anonymously; return the stored record."""
-    record = anonymous_record(store, profile, result.lat, result.lon, matcher.wishes(profile),
-                              result.tailored.needed, month)
+    wishes = matcher.wishes(profile)
+    unmet = unmet_wishes(wishes, result.reachable_categories) if result.tailored.needed else None
+    record = anonymous_record(store, profile, result.lat, result.lon, wishes, unmet, month)
     store.add_intakes([record])
     return record

@@ -1,8 +1,13 @@
-"""Small numbers: a count under SOCIALMAP_MIN_COUNT (default 5) is shown as "< 5", never exactly,
-so that no client can be singled out; a share is shown only where both of its counts may be."""
+"""Small numbers: a count of clients under SOCIALMAP_MIN_COUNT (default 5), zero included, is shown
+as "< 5", never exactly; larger counts are rounded to a multiple of 5 and shares to steps of 5%, so
+that no small number can be worked out from two others (a total minus a part, or one group minus
+another). A share is shown only where both its part and the rest reach the threshold."""
 from __future__ import annotations
 
 import os
+
+ROUND_TO = 5
+SHARE_STEP = 0.05
 
 
 def min_count() -> int:
@@ -17,12 +22,17 @@ def min_count() -> int:
 
 
 def shown(count: int, threshold: int) -> int | str:
-    return count if count == 0 or count >= threshold else f"< {threshold}"
+    if count < threshold:
+        return f"< {threshold}"
+    return max(threshold, ROUND_TO * round(count / ROUND_TO))
 
 
 def shown_share(part: int, whole: int, threshold: int) -> float | None:
-    """part/whole, unless the whole, the part or the rest is a small number (any of them would
-    let a reader work out a count under the threshold)."""
-    if whole < threshold or 0 < part < threshold or 0 < whole - part < threshold:
+    if part < threshold or whole - part < threshold:
         return None
-    return round(part / whole, 3)
+    return round(round(part / whole / SHARE_STEP) * SHARE_STEP, 2)
+
+
+def rank(value: int | str) -> float:
+    """A shown count as a number to sort by (a suppressed one below every shown one)."""
+    return value if isinstance(value, int) else 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analysis.areas import walking_km, wijk_cells, wijken
 from analysis.coverage import coverage
-from analysis.gaps import gaps
+from analysis.gaps import gaps, is_gap
 from analysis.indicator import indicator
 from analysis.privacy import min_count
 from catalog.store import Store
@@ -43,5 +43,5 @@ def wijken_geojson(store: Store) -> dict:
                                         "fitting_share": indicator_row.get("share"),
                                         "verdict": indicator_row.get("verdict"),
                                         "mean_coverage": round(sum(covered[name]) / len(covered[name]), 3),
-                                        "biggest_gap": gap["sentence"] if gap and gap["tailored"] != 0 else None}})
+                                        "biggest_gap": gap["sentence"] if gap and is_gap(gap) else None}})
     return {"type": "FeatureCollection", "features": features}

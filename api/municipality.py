@@ -11,6 +11,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from analysis.areas import walking_km
+from analysis.gaps import is_gap
 from analysis.intakes import WISHES
 from analysis.privacy import min_count
 from analysis.report import coverage_report, gap_report, indicator_report, wijken_geojson
@@ -33,7 +34,7 @@ def _gaps(request: Request, wijk, wish, dimension, only_gaps: bool) -> list[dict
     rows = gap_report(request.app.state.store)
     return [r for r in rows if (wijk is None or r["wijk"].casefold() == wijk.casefold())
             and (wish is None or r["wish"] == wish) and (dimension is None or r["dimension"] == dimension)
-            and (not only_gaps or r["tailored"] != 0)]
+            and (not only_gaps or is_gap(r))]
 
 
 def _csv(header: tuple, rows: list[list], filename: str) -> Response:
@@ -46,7 +47,7 @@ def _csv(header: tuple, rows: list[list], filename: str) -> Response:
 
 
 def gap_csv_row(r: dict) -> list:
-    s = r["supply"]
+    s = r["supply"] or {"open": "", "waitlist": "", "full": "", "nearest_open_km": None}
     return [r["wijk"], r["wish"], r["label"], r["dimension"], r["group"], r["demand"], r["tailored"],
             "" if r["tailored_share"] is None else r["tailored_share"], s["open"], s["waitlist"], s["full"],
             "" if s["nearest_open_km"] is None else s["nearest_open_km"], r["sentence"]]
@@ -60,7 +61,7 @@ Dimension = Query(None, description="alle, leeftijd (age band), taal (language) 
 @router.get("/gaps", responses={k: ERRORS[k] for k in (401, 403, 422)})
 def gaps(request: Request, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
          dimension: Literal[DIMENSIONS] | None = Dimension,  # type: ignore[valid-type]
-         only_gaps: bool = Query(False, description="only rows where intakes needed a tailored offer"),
+         only_gaps: bool = Query(False, description="only rows where at least SOCIALMAP_MIN_COUNT intakes needed a tailored offer"),
          limit: int = Query(50, ge=1, le=5000), caller: Caller = Depends(ANALYSTS)):
     """Per wijk x wish x group: demand (recorded wishes), the share that needed a tailored offer and
     the supply within walking distance (SOCIALMAP_WALKING_KM); biggest gaps first, each with a

@@ -111,9 +111,10 @@ def cmd_import_intakes(args) -> int:
 
 
 def cmd_gaps(args) -> int:
+    from analysis.gaps import is_gap
     from analysis.report import gap_report
     from api.municipality import GAP_CSV_COLUMNS, gap_csv_row
-    rows = [r for r in gap_report(_store(args.db)) if r["tailored"] != 0 or args.all]
+    rows = [r for r in gap_report(_store(args.db)) if is_gap(r) or args.all]
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f, lineterminator="\n")

@@ -61,6 +61,7 @@ class MatchResult:
     location_source: str
     within_reach: int
     excluded: dict[str, int] = field(default_factory=dict)
+    reachable_categories: set[str] = field(default_factory=set)  # of the activities within reach that pass the hard constraints
 
 
 class Matcher:
@@ -131,7 +132,8 @@ class Matcher:
             notes = compromises(ctx, c.activity, c.signals)
             suggestions.append(Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
                                           explain(ctx, c.activity, c.distance_km, c.signals, notes), notes))
-        return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded)
+        reachable = {c for activity, _ in feasible for c in activity.categories}
+        return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded, reachable)
 
     def _score(self, ctx: QueryContext, feasible: list[tuple[Activity, float]], pool: int
                ) -> tuple[list[Candidate], list[Candidate]]:

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.areas import wijk_cells, wijken
 from analysis.coverage import coverage
-from analysis.gaps import gaps
+from analysis.gaps import gaps, is_gap
 from analysis.indicator import indicator
 from analysis.intakes import age_band, language_group, read_intakes_csv, write_intakes_csv
 from analysis.privacy import min_count, shown, shown_share
@@ -50,11 +50,11 @@ ACTIVITIES = [
 
 
 def test_small_numbers_are_never_shown_exactly():
-    assert [shown(n, 5) for n in (0, 1, 4, 5, 12)] == [0, "< 5", "< 5", 5, 12]
+    assert [shown(n, 5) for n in (0, 1, 4, 5, 6, 8, 12, 13, 26)] == ["< 5", "< 5", "< 5", 5, 5, 10, 10, 15, 25]
     assert shown_share(6, 10, 5) is None          # 4 of them did not: a small number would leak
-    assert shown_share(3, 20, 5) is None
-    assert shown_share(4, 4, 5) is None
-    assert shown_share(5, 10, 5) == 0.5 and shown_share(0, 8, 5) == 0.0 and shown_share(8, 8, 5) == 1.0
+    assert shown_share(3, 20, 5) is None and shown_share(0, 8, 5) is None and shown_share(8, 8, 5) is None
+    assert shown_share(5, 10, 5) == 0.5 and shown_share(10, 15, 5) == 0.65   # in steps of 5%
+    assert shown(30, 5) - shown(26, 5) == 5      # 30 intakes, 26 fitting: the 4 others do not show
 
 
 def test_the_small_number_setting(monkeypatch):
@@ -88,21 +88,22 @@ def test_gaps_biggest_first_with_demand_supply_and_a_sentence():
               [intake("Noord", ["spel"], True) for _ in range(2)]
     rows = gaps(AREAS, ACTIVITIES, records, within_km=1.0, threshold=5)
     first = rows[0]
-    assert (first["wijk"], first["wish"], first["demand"], first["tailored"]) == ("Noord", "dansen", 6, 6)
+    assert (first["wijk"], first["wish"], first["demand"], first["tailored"]) == ("Noord", "dansen", 5, 5)
     by_group = {(r["wish"], r["dimension"], r["group"]): r for r in rows}
     dance_75 = by_group[("dansen", "leeftijd", "75+")]
     assert dance_75["supply"] == {"open": 0, "waitlist": 0, "full": 0, "nearest_open_km": 2.9}  # max_age 60
     assert by_group[("dansen", "alle", "alle")]["supply"]["open"] == 1
-    assert "In Noord vroegen 6 cliënten van 75+ jaar om dansen" in dance_75["sentence"]
+    assert "In Noord vroegen circa 5 cliënten van 75+ jaar om dansen; voor circa 5 van hen" in dance_75["sentence"]
     assert "binnen 1,0 km is geen aanbod; het dichtstbijzijnde open aanbod ligt op 2,9 km" in dance_75["sentence"].lower()
     walking = by_group[("wandelen", "alle", "alle")]
-    assert walking["tailored"] == 0 and walking["tailored_share"] == 0.0 and walking["supply"]["open"] == 1
+    assert walking["tailored"] == "< 5" and walking["tailored_share"] is None and walking["supply"]["open"] == 1
+    assert "Binnen 1,0 km is 1 open activiteit." in walking["sentence"]
     chess = by_group[("spel", "alle", "alle")]
     assert chess["demand"] == "< 5" and chess["tailored"] == "< 5" and chess["tailored_share"] is None
     assert chess["supply"] == {"open": 0, "waitlist": 1, "full": 0, "nearest_open_km": None}   # paused not counted
     assert "minder dan 5" in chess["sentence"] and "wachtlijst" in chess["sentence"]
     tailored = [r["tailored"] for r in rows if isinstance(r["tailored"], int)]
-    assert tailored == sorted(tailored, reverse=True)
+    assert tailored == sorted(tailored, reverse=True) and rows[:len(tailored)] == [r for r in rows if is_gap(r)]
 
 
 def test_groups_by_language_and_gender():
@@ -110,7 +111,7 @@ def test_groups_by_language_and_gender():
     rows = {(r["dimension"], r["group"]): r for r in gaps(AREAS, ACTIVITIES, records, 1.0, 5)}
     arabic = rows[("taal", "ar")]
     assert arabic["supply"]["open"] == 0          # the walk is in Dutch only
-    assert "cliënten die ar spreken en geen Nederlands" in arabic["sentence"]
+    assert "cliënten die Arabisch spreken en geen Nederlands" in arabic["sentence"]
     assert rows[("gender", "man")]["supply"]["open"] == 1
     assert rows[("leeftijd", "75+")]["demand"] == 5
 
@@ -130,13 +131,23 @@ def test_the_80_20_indicator_per_wijk_and_month():
               [intake("Zuid", ["wandelen"], False, month="2026-10") for _ in range(6)] + \
               [intake("Zuid", ["dansen"], True, month="2026-10") for _ in range(6)]
     result = indicator(records, threshold=5)
-    assert result["overall"] == {"intakes": 22, "fitting_nearby": 15, "share": 0.682, "norm": 0.8,
+    assert result["overall"] == {"intakes": 20, "fitting_nearby": 15, "share": 0.7, "norm": 0.8,
                                  "verdict": "onder de norm"}
     noord, zuid = result["per_wijk"]
-    assert noord["intakes"] == 10 and noord["fitting_nearby"] == 9 and noord["share"] is None  # 1 would leak
-    assert zuid["share"] == 0.5 and zuid["verdict"] == "onder de norm"
+    assert noord["intakes"] == 10 and noord["fitting_nearby"] == 10 and noord["share"] is None  # 1 would leak
+    assert zuid["intakes"] == 10 and zuid["share"] == 0.5 and zuid["verdict"] == "onder de norm"
     assert [m["month"] for m in result["per_month"]] == ["2026-09", "2026-10"]
-    assert indicator([], 5)["overall"]["intakes"] == 0
+    assert indicator([], 5)["overall"]["intakes"] == "< 5"
+
+
+def test_a_wijk_missing_from_the_postcode_table_gets_no_made_up_supply():
+    rows = gaps(AREAS, ACTIVITIES, [intake("Elders", ["dansen"], True) for _ in range(5)], 1.0, 5)
+    assert rows[0]["supply"] is None and "Elders staat niet in de postcodetabel" in rows[0]["sentence"]
+
+
+def test_unknown_groups_count_under_all_clients_only():
+    rows = gaps(AREAS, ACTIVITIES, [intake("Noord", ["dansen"], True, age="onbekend", gender="onbekend")], 1.0, 5)
+    assert {(r["dimension"], r["group"]) for r in rows} == {("alle", "alle"), ("taal", "nl")}
 
 
 def test_intake_records_round_trip_through_csv(tmp_path):
@@ -165,3 +176,10 @@ def test_an_intake_csv_with_extra_columns_is_refused(tmp_path):
     (tmp_path / "i.csv").write_text("id,month,narrative\n1,2026-01,Mevrouw is weduwe\n")
     with pytest.raises(ValueError, match="header must be exactly"):
         read_intakes_csv(tmp_path / "i.csv")
+
+
+def test_a_tailored_offer_is_attributed_to_the_wishes_with_nothing_of_their_kind_nearby():
+    from analysis.intakes import unmet_wishes
+    assert unmet_wishes(["ontmoeting", "overig"], {"ontmoeting", "spel"}) == ["overig"]
+    assert unmet_wishes(["ontmoeting", "dansen"], {"ontmoeting"}) == ["dansen"]
+    assert unmet_wishes(["ontmoeting"], {"ontmoeting"}) == ["ontmoeting"]   # there is some, but none fits
