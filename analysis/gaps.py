@@ -89,10 +89,10 @@ def sentence(row: dict, within_km: float) -> str:
     if s is None:
         return text + f". Het aanbod is niet berekend: {row['wijk']} staat niet in de postcodetabel."
     reach = km(within_km)
-    if s["open"] == 1:
-        text += f". Binnen {reach} is 1 open activiteit"
-    elif s["open"]:
-        text += f". Binnen {reach} zijn {s['open']} open activiteiten"
+    if s["open"]:
+        text += f". Binnen {reach} " + ("is 1 open activiteit" if s["open"] == 1 else f"zijn {s['open']} open activiteiten")
+        if is_gap(row):
+            text += ", maar die pasten niet bij hen (dag, taal, kosten, toegankelijkheid of wat ze zochten)"
     elif s["waitlist"] or s["full"]:
         text += f". Binnen {reach} is alleen aanbod met een wachtlijst of vol ({s['waitlist'] + s['full']})"
     else:
