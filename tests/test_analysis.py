@@ -135,9 +135,18 @@ def test_the_80_20_indicator_per_wijk_and_month():
                                  "verdict": "onder de norm"}
     noord, zuid = result["per_wijk"]
     assert noord["intakes"] == 10 and noord["fitting_nearby"] == 10 and noord["share"] is None  # 1 would leak
+    assert noord["verdict"] is None                # 6/10 to 10/10: it could be either side of the norm
     assert zuid["intakes"] == 10 and zuid["share"] == 0.5 and zuid["verdict"] == "onder de norm"
     assert [m["month"] for m in result["per_month"]] == ["2026-09", "2026-10"]
     assert indicator([], 5)["overall"]["intakes"] == "< 5"
+
+
+def test_a_hidden_share_still_gets_a_verdict_when_every_possible_count_agrees():
+    good = [intake("Noord", ["wandelen"], False) for _ in range(30)] + [intake("Noord", ["dansen"], True)]
+    bad = [intake("Zuid", ["wandelen"], False) for _ in range(2)] + [intake("Zuid", ["dansen"], True) for _ in range(20)]
+    noord, zuid = indicator(good + bad, threshold=5)["per_wijk"]
+    assert noord["share"] is None and noord["verdict"] == "op of boven de norm"    # at least 27/31
+    assert zuid["share"] is None and zuid["verdict"] == "onder de norm"            # at most 4/22
 
 
 def test_a_wijk_missing_from_the_postcode_table_gets_no_made_up_supply():
