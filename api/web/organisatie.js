@@ -1,0 +1,3 @@
+"use strict";
+// The organisatie page: see README (web pages).
+SM.loginPanel(document.getElementById("account"), ["editor", "admin"], () => {});
