@@ -3,12 +3,12 @@ for maps, derived as grid cells around those places (no boundary files needed)."
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from catalog.geo import haversine_km
+from catalog.setting import number_setting
 
 CELL_KM = 0.25        # grid cell size of the derived wijk areas
 CELL_REACH_KM = 0.4   # a cell belongs to the wijk of its nearest postcode within this distance
@@ -16,14 +16,7 @@ CELL_REACH_KM = 0.4   # a cell belongs to the wijk of its nearest postcode withi
 
 def walking_km() -> float:
     """SOCIALMAP_WALKING_KM (default 1.0): 'within walking distance' for supply and coverage."""
-    raw = os.environ.get("SOCIALMAP_WALKING_KM", "").strip() or "1.0"
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not 0.1 <= value <= 10:
-        raise ValueError(f"SOCIALMAP_WALKING_KM must be a distance in km from 0.1 to 10, not '{raw}'")
-    return value
+    return number_setting("SOCIALMAP_WALKING_KM", 1.0, 0.1, 10, "a distance in km")
 
 
 @dataclass

@@ -4,21 +4,14 @@ that no small number can be worked out from two others (a total minus a part, or
 another). A share is shown only where both its part and the rest reach the threshold."""
 from __future__ import annotations
 
-import os
+from catalog.setting import number_setting
 
 ROUND_TO = 5
 SHARE_STEP = 0.05
 
 
 def min_count() -> int:
-    raw = os.environ.get("SOCIALMAP_MIN_COUNT", "").strip() or "5"
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 100:
-        raise ValueError(f"SOCIALMAP_MIN_COUNT must be a whole number from 1 to 100, not '{raw}'")
-    return value
+    return number_setting("SOCIALMAP_MIN_COUNT", 5, 1, 100, "a whole number", whole=True)
 
 
 def shown(count: int, threshold: int) -> int | str:

@@ -24,14 +24,15 @@ def indicator_report(store: Store) -> dict:
 
 def wijken_geojson(store: Store) -> dict:
     """One feature per wijk (its derived cells), with its indicator, coverage and biggest gap."""
-    areas = wijken(store.postcodes())
+    areas, activities, intakes = wijken(store.postcodes()), store.activities(), store.intakes()  # read once
+    within, threshold = walking_km(), min_count()
     cells = wijk_cells(areas)
-    per_wijk = {row["wijk"]: row for row in indicator_report(store)["per_wijk"]}
+    per_wijk = {row["wijk"]: row for row in indicator(intakes, threshold)["per_wijk"]}
     covered: dict[str, list[float]] = {}
-    for row in coverage_report(store):
+    for row in coverage(areas, activities, within):
         covered.setdefault(row["wijk"], []).append(row["share"])
     first_gap = {}
-    for row in gap_report(store):
+    for row in gaps(areas, activities, intakes, within, threshold):
         first_gap.setdefault(row["wijk"], row)
     features = []
     for name, area in areas.items():

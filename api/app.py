@@ -5,7 +5,6 @@ import gc
 import logging
 import threading
 from contextlib import asynccontextmanager
-from typing import Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError

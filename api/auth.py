@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from catalog.records import ROLES
+from catalog.setting import number_setting
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # OWASP's minimum for scrypt; about 50 ms a hash here
 MIN_PASSWORD = 10
@@ -60,14 +61,7 @@ def secret_hash(secret: str) -> str:
 
 
 def session_hours() -> float:
-    raw = os.environ.get("SOCIALMAP_SESSION_HOURS", "8")
-    try:
-        hours = float(raw)
-    except ValueError:
-        hours = 0
-    if not 0 < hours <= 24 * 30:
-        raise ValueError(f"SOCIALMAP_SESSION_HOURS must be a number of hours from 0 to 720, not '{raw}'")
-    return hours
+    return number_setting("SOCIALMAP_SESSION_HOURS", 8, 0, 720, "a number of hours", above_low=True)
 
 
 def expiry() -> str:

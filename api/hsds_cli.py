@@ -6,26 +6,15 @@ import json
 import sys
 from pathlib import Path
 
-from api import settings
+from api.cli import _encoder, _store
 
 MAX_LINES = 200
 
 
-def _store(url: str | None):
-    from catalog.store import open_store
-    return open_store(url or settings.database_url())
-
-
-def _encoder():
-    from matcher.encoder import Encoder
-    return Encoder()
-
-
 def cmd_hsds_export(args) -> int:
-    from catalog.hsds.directory import all_activities
     from catalog.hsds.export import export_datapackage, export_json
     store = _store(args.db)
-    activities = list(all_activities(store))
+    activities = store.activities()
     if args.format == "json":
         out = Path(args.out)
         out.write_text(json.dumps(export_json(activities, store.postcode), ensure_ascii=False, indent=1) + "\n",

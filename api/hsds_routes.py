@@ -9,7 +9,7 @@ from typing import Callable, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from catalog.hsds.directory import Directory, all_activities
+from catalog.hsds.directory import Directory
 from catalog.hsds.export import (
     Package, location_object, plain, records, service_at_location_list_item, service_at_location_object,
     service_list_item, service_object, term_object,
@@ -168,8 +168,7 @@ def hsds_router(get_store: Callable[[], Store]) -> APIRouter:
         found = directory.organisation(store, id)
         if found is None:
             raise HTTPException(404, f"no organization with id '{id}'")
-        activities = [a for a in all_activities(store, ActivityFilter(organisation=found.name))
-                      if a.organisation == found.name]
+        activities = [a for a in store.activities() if a.organisation == found.name]
         if not activities:  # its last activity went since the index was built
             raise HTTPException(404, f"no organization with id '{id}'")
         p = package(store, activities)

@@ -47,13 +47,19 @@ def _version(if_match: str | None, required: bool) -> int | None:
     return int(match.group(1))
 
 
-def _owned(request: Request, activity_id: str, caller: Caller) -> Activity:
+def _existing(request: Request, activity_id: str) -> Activity:
+    """The listing, or a 404 that says where a merged one went."""
     store = request.app.state.store
-    current = store.get(activity_id)
-    if current is None:
+    found = store.get(activity_id)
+    if found is None:
         merged = store.merged_into(activity_id)
         raise HTTPException(404, f"activity '{activity_id}' was merged into '{merged}'" if merged
                             else f"no activity with id '{activity_id}'")
+    return found
+
+
+def _owned(request: Request, activity_id: str, caller: Caller) -> Activity:
+    current = _existing(request, activity_id)
     if not caller.may_edit(current.organisation):
         raise HTTPException(403, f"'{activity_id}' belongs to {current.organisation}; you may change only "
                                  f"listings of {caller.organisation or 'no organisation'}")
@@ -103,13 +109,7 @@ def activities(
 @router.get("/activities/{activity_id}", response_model=ActivityOut, responses={404: ERRORS[404]})
 def activity(request: Request, activity_id: str):
     """One listing; its ETag is the version to send back in If-Match when changing it."""
-    store = request.app.state.store
-    found = store.get(activity_id)
-    if found is None:
-        merged = store.merged_into(activity_id)
-        raise HTTPException(404, f"activity '{activity_id}' was merged into '{merged}'" if merged
-                            else f"no activity with id '{activity_id}'")
-    return _out(found)
+    return _out(_existing(request, activity_id))
 
 
 @router.post("/activities", status_code=201, response_model=ActivityOut,

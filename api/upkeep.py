@@ -14,7 +14,7 @@ from api.schemas import (
     ActivityOut, AuditOut, DuplicateOut, ListingBrief, MergeIn, PairIn, StaleOut, StalePage,
 )
 from catalog.duplicates import find_duplicates
-from catalog.freshness import days_unverified, stale_after_days
+from catalog.freshness import stale_after_days, stale_listings
 from catalog.model import Activity
 from catalog.records import Conflict, NotFound
 
@@ -35,12 +35,9 @@ def _organisation_scope(caller: Caller, organisation: str | None) -> str | None:
 
 def _stale(request: Request, caller: Caller, organisation: str | None) -> list[StaleOut]:
     scope = _organisation_scope(caller, organisation)
-    after, today = stale_after_days(), dt.date.today()
-    found = [StaleOut(id=a.id, title=a.title, organisation=a.organisation, contact=a.contact,
-                      last_verified=a.last_verified, days_unverified=days_unverified(a, today), paused=a.paused)
-             for a in request.app.state.store.activities()
-             if days_unverified(a, today) > after and (scope is None or a.organisation.casefold() == scope.casefold())]
-    return sorted(found, key=lambda s: (s.organisation.casefold(), -s.days_unverified, s.id))
+    return [StaleOut(id=a.id, title=a.title, organisation=a.organisation, contact=a.contact,
+                     last_verified=a.last_verified, days_unverified=days, paused=a.paused)
+            for a, days in stale_listings(request.app.state.store.activities(), scope)]
 
 
 @router.get("/stale", response_model=StalePage, responses={k: ERRORS[k] for k in (401, 403)})

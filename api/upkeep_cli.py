@@ -3,25 +3,18 @@ duplicates, import-intakes, gaps."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import getpass
 import os
+import re
 import sys
 
-from api import settings
-import re
-
+from api.cli import _store
 from catalog.records import ROLES, User
 
 DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
                  ("demo-editor", "editor", "Bibliotheek Zeist"), ("demo-analyst", "analyst", None))
 DEMO_PASSWORD = "demo-wachtwoord"
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")  # the same rule as POST /users
-
-
-def _store(url):
-    from catalog.store import open_store
-    return open_store(url or settings.database_url())
 
 
 def _password(args) -> str:
@@ -69,13 +62,10 @@ def create_demo_accounts(url: str | None) -> None:
 
 
 def cmd_stale(args) -> int:
-    from catalog.freshness import days_unverified, stale_after_days
-    after, today = stale_after_days(), dt.date.today()
-    wanted = (args.organisation or "").casefold()
-    rows = sorted(((a.organisation, a.contact, a.id, a.title, a.last_verified.isoformat(), days_unverified(a, today))
-                   for a in _store(args.db).activities()
-                   if days_unverified(a, today) > after and (not wanted or a.organisation.casefold() == wanted)),
-                  key=lambda r: (r[0].casefold(), -r[5], r[2]))
+    from catalog.freshness import stale_after_days, stale_listings
+    after = stale_after_days()
+    rows = [(a.organisation, a.contact, a.id, a.title, a.last_verified.isoformat(), days)
+            for a, days in stale_listings(_store(args.db).activities(), args.organisation)]
     out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
     try:
         writer = csv.writer(out, lineterminator="\n")

@@ -5,21 +5,15 @@ SOCIALMAP_STALE_AFTER_MONTHS (default 12). Open Referral calls the confirmation 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from catalog.model import Activity
+from catalog.setting import number_setting
 
 DEFAULT_MONTHS = 12
 
 
 def stale_after_days() -> int:
-    raw = os.environ.get("SOCIALMAP_STALE_AFTER_MONTHS", "").strip() or str(DEFAULT_MONTHS)
-    try:
-        months = int(raw)
-    except ValueError:
-        months = 0
-    if not 1 <= months <= 120:
-        raise ValueError(f"SOCIALMAP_STALE_AFTER_MONTHS must be a whole number of months from 1 to 120, not '{raw}'")
+    months = number_setting("SOCIALMAP_STALE_AFTER_MONTHS", DEFAULT_MONTHS, 1, 120, "a whole number of months", whole=True)
     return round(months * 365.25 / 12)
 
 
@@ -29,3 +23,14 @@ def days_unverified(activity: Activity, today: dt.date | None = None) -> int:
 
 def is_stale(activity: Activity, today: dt.date | None = None, after_days: int | None = None) -> bool:
     return days_unverified(activity, today) > (stale_after_days() if after_days is None else after_days)
+
+
+def stale_listings(activities: list[Activity], organisation: str | None = None,
+                   today: dt.date | None = None) -> list[tuple[Activity, int]]:
+    """The stale listings (of one organisation, any case) with their days unverified: grouped by
+    organisation, the oldest first. The input of the reminder mail."""
+    after, today = stale_after_days(), today or dt.date.today()
+    wanted = organisation.casefold() if organisation else None
+    found = [(a, days_unverified(a, today)) for a in activities if wanted is None or a.organisation.casefold() == wanted]
+    return sorted(((a, days) for a, days in found if days > after),
+                  key=lambda pair: (pair[0].organisation.casefold(), -pair[1], pair[0].id))

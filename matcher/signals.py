@@ -7,8 +7,6 @@ are z-scores against the catalog's own score distribution, because e5 cosines bu
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -12,14 +12,7 @@ from catalog.records import ApiKey, Conflict, NotFound, User, VersionConflict
 from catalog.sqlite_store import MIGRATIONS as SQLITE_MIGRATIONS
 from catalog.store import SCHEMA_VERSION, open_store
 from tests import pg
-from tests.test_store_contract import CENTRE, activities, run
-
-
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
+from tests.test_store_contract import CENTRE, activities, postgis_url, run  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(params=["sqlite", "postgis"])

@@ -2,34 +2,19 @@
 the organisations.
 
 HSDS ids are uuid5 hashes of our ids and names, so answering them needs every activity once: an
-index built by paging through the whole catalog with store.list. That is fine for now (about a
-second per 100,000 activities); it is rebuilt when the number of activities or the last import run
-changed, and at most a minute after a single-listing edit (which leaves no import run).
+index built from store.activities() (the decoded catalog the service keeps in memory). It is
+rebuilt when the number of activities or the last import run changed, and at most a minute after a
+single-listing edit (which leaves no import run).
 """
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
-
 from catalog.hsds.mapping import organization_id, service_at_location_id, service_id
-from catalog.model import Activity
-from catalog.store import ActivityFilter, Store
+from catalog.store import Store
 
-CHUNK = 1000
 MAX_AGE_S = 60.0
-
-
-def all_activities(store: Store, filters: ActivityFilter | None = None) -> Iterator[Activity]:
-    """Every activity that matches, page by page (store.list keeps memory flat)."""
-    offset = 0
-    while True:
-        page, total = store.list(filters or ActivityFilter(), offset, CHUNK)
-        yield from page
-        offset += len(page)
-        if not page or offset >= total:
-            return
 
 
 @dataclass
@@ -79,7 +64,7 @@ class Directory:
 
 def _build(store: Store, stamp: tuple) -> _Index:
     index = _Index(stamp, time.monotonic())
-    for activity in all_activities(store):
+    for activity in store.activities():
         index.services[service_id(activity.id)] = activity.id
         index.placed[service_at_location_id(activity.id)] = activity.id
         oid = organization_id(activity.organisation)
