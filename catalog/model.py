@@ -38,6 +38,12 @@ CSV_COLUMNS = (
 )
 
 
+def stored_types(record: dict) -> tuple[list[str], list[str]]:
+    """(types, target groups) of a stored record (Activity.record)."""
+    return ([t for t in record.get("types", "").split(";") if t],
+            [g for g in record.get("target_groups", "").split(";") if g])
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One weekly time slot, e.g. di 14:00-16:00."""
@@ -75,6 +81,12 @@ class Activity:
     contact: str
     embedding: object = field(default=None, repr=False, compare=False)  # numpy float32 vector
     word_ids: object = field(default=None, repr=False, compare=False)   # see matcher/keywords.py
+    # Kinds of activity (taxonomy keys, catalog/taxonomy.json) and the target groups it is for: set
+    # by the store, assigned at import from the listing's words unless its editor set them.
+    types: list[str] | None = field(default=None, compare=False)
+    target_groups: list[str] | None = field(default=None, compare=False)
+    types_source: str = field(default="auto", compare=False)   # "auto" or "editor"
+    knowledge_bits: object = field(default=None, repr=False, compare=False)  # see matcher/wish_fit.py
     paused: bool = False  # set by the store: kept, but offered to nobody until resumed
     version: int = field(default=0, compare=False)  # set by the store: raised on every change
 
@@ -91,6 +103,22 @@ class Activity:
     def text_hash(self) -> str:
         """Changes exactly when the embedded text changes, so vectors are recomputed only then."""
         return hashlib.sha256(self.text_for_embedding().encode()).hexdigest()[:32]
+
+    def record(self) -> dict[str, str]:
+        """What the stores keep of the listing: the exchange row, and its types when it has them
+        (so an import or edit that changes them is a change, and the audit trail shows it)."""
+        row = self.to_row()
+        if self.types is not None:
+            row.update(types=";".join(self.types), target_groups=";".join(self.target_groups or []),
+                       types_source=self.types_source)
+        return row
+
+    def restore_types(self, record: dict) -> "Activity":
+        """Set the types kept in a stored record (see record()); a record without them leaves None."""
+        if "types" in record:
+            self.types, self.target_groups = stored_types(record)
+            self.types_source = record.get("types_source", "auto")
+        return self
 
     def to_row(self) -> dict[str, str]:
         """The activity as a CSV row of the exchange format."""

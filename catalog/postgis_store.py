@@ -16,7 +16,7 @@ from psycopg_pool import ConnectionPool
 
 from catalog.activity_cache import ActivityCache
 from catalog.geo import points_within
-from catalog.model import Activity
+from catalog.model import Activity, stored_types
 from catalog.records import Conflict, RowState, Sql, changed_fields, now_iso
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
@@ -151,6 +151,11 @@ class PostgisStore(Store):
             rows = conn.execute("SELECT id, text_hash, model FROM activities WHERE embedding IS NOT NULL")
             return {r[0]: StoredEmbedding(r[1], r[2]) for r in rows}
 
+    def corrected_types(self) -> dict[str, tuple[list[str], list[str]]]:
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT id, row FROM activities WHERE row::json ->> 'types_source' = 'editor'").fetchall()
+        return {r[0]: stored_types(json.loads(r[1])) for r in rows}
+
     def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
         with self.pool.connection() as conn, conn.transaction():
             # One import at a time (readers are not blocked): no deadlocks, honest counts.
@@ -159,7 +164,7 @@ class PostgisStore(Store):
             with conn.cursor().copy(f"COPY incoming ({COLUMNS}) FROM STDIN") as copy:
                 for a in sorted(activities, key=lambda a: a.id):
                     embedding = None if a.embedding is None else np.asarray(a.embedding, np.float32).tobytes()
-                    copy.write_row((a.id, json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True),
+                    copy.write_row((a.id, json.dumps(a.record(), ensure_ascii=False, sort_keys=True),
                                     a.title, a.organisation, a.neighbourhood, a.postcode, a.kind,
                                     a.capacity, a.categories, a.lat, a.lon,
                                     a.text_hash if embedding else None, run.model if embedding else None,
@@ -204,7 +209,7 @@ class PostgisStore(Store):
             for activity_id, version, inserted in written:
                 if inserted or activity_id in old_rows:
                     a = by_id[activity_id]
-                    changes = {} if inserted else changed_fields(json.loads(old_rows[activity_id]), a.to_row())
+                    changes = {} if inserted else changed_fields(json.loads(old_rows[activity_id]), a.record())
                     copy.write_row((now, actor, "import", activity_id, a.organisation, version,
                                     json.dumps(changes, ensure_ascii=False, sort_keys=True)))
 
@@ -230,7 +235,7 @@ class PostgisStore(Store):
         return RowState(row[0], json.loads(row[1]), row[2]) if row else None
 
     def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int:
-        values = dict(row=json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True), title=a.title,
+        values = dict(row=json.dumps(a.record(), ensure_ascii=False, sort_keys=True), title=a.title,
                       organisation=a.organisation, neighbourhood=a.neighbourhood, postcode=a.postcode,
                       kind=a.kind, capacity=a.capacity, categories=a.categories, lat=a.lat, lon=a.lon)
         if a.embedding is not None:
@@ -254,7 +259,8 @@ class PostgisStore(Store):
 
     @staticmethod
     def _activity(row_json: str, embedding: bytes | None = None, paused: bool = False, version: int = 0) -> Activity:
-        activity = validate_row(json.loads(row_json))
+        record = json.loads(row_json)
+        activity = validate_row(record).restore_types(record)
         activity.paused, activity.version = paused, version
         if embedding is not None:
             activity.embedding = np.frombuffer(embedding, dtype=np.float32)

@@ -145,7 +145,7 @@ class SqlRecords:
             if merged:
                 raise Conflict(f"id '{a.id}' was merged into '{merged[0]}': choose another id")
             version = self._put_row(sql, a, model, exists=False, paused=False)
-            self._log(sql, actor, "create", a.id, a.organisation, version, changed_fields({}, a.to_row()))
+            self._log(sql, actor, "create", a.id, a.organisation, version, changed_fields({}, a.record()))
         return version
 
     def update_activity(self, a: Activity, expected_version: int | None, actor: str, model: str | None,
@@ -153,7 +153,7 @@ class SqlRecords:
         """Replace the listing. `a.embedding` None keeps the stored vector (the text did not change)."""
         with self._write() as sql:
             state = self._checked(sql, a.id, expected_version)
-            changes = changed_fields(state.row, a.to_row())
+            changes = changed_fields(state.row, a.record())
             if not changes:
                 return state.version
             version = self._put_row(sql, a, model, exists=True, paused=state.paused)

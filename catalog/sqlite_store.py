@@ -12,7 +12,7 @@ import numpy as np
 
 from catalog.activity_cache import ActivityCache
 from catalog.geo import bounding_box, points_within
-from catalog.model import Activity
+from catalog.model import Activity, stored_types
 from catalog.records import RowState, Sql, changed_fields
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
@@ -98,7 +98,7 @@ def _now() -> str:
 
 
 def _row_json(a: Activity) -> str:
-    return json.dumps(a.to_row(), ensure_ascii=False, sort_keys=True)
+    return json.dumps(a.record(), ensure_ascii=False, sort_keys=True)
 
 
 class SqliteStore(Store):
@@ -148,6 +148,10 @@ class SqliteStore(Store):
         rows = self.db.execute("SELECT id, text_hash, model FROM activities WHERE embedding IS NOT NULL")
         return {r["id"]: StoredEmbedding(r["text_hash"], r["model"]) for r in rows}
 
+    def corrected_types(self) -> dict[str, tuple[list[str], list[str]]]:
+        rows = self.db.execute("SELECT id, row FROM activities WHERE json_extract(row, '$.types_source') = 'editor'")
+        return {r["id"]: stored_types(json.loads(r["row"])) for r in rows}
+
     def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
         with self._transaction() as db:
             sql = Sql(db, qmark=True)
@@ -163,7 +167,7 @@ class SqliteStore(Store):
                     run.updated += 1
                 version = self._write_row(db, a, run.model, old["pk"] if old else None, bool(old and old["paused"]))
                 if old is None or old["row"] != row:  # a new vector alone is no change to the listing
-                    changes = {} if old is None else changed_fields(json.loads(old["row"]), a.to_row())
+                    changes = {} if old is None else changed_fields(json.loads(old["row"]), a.record())
                     self._log(sql, f"import:{run.source}", "import", a.id, a.organisation, version, changes)
             run.finished_at = dt.datetime.now(dt.timezone.utc)
             db.execute(
@@ -234,7 +238,8 @@ class SqliteStore(Store):
 
     @staticmethod
     def _activity(row: sqlite3.Row, with_embedding: bool = False) -> Activity:
-        activity = validate_row(json.loads(row["row"]))
+        record = json.loads(row["row"])
+        activity = validate_row(record).restore_types(record)
         activity.paused, activity.version = bool(row["paused"]), row["version"]
         if with_embedding and row["embedding"] is not None:
             activity.embedding = np.frombuffer(row["embedding"], dtype=np.float32)

@@ -79,6 +79,10 @@ class Store(SqlRecords, abc.ABC):
     def embedding_states(self) -> dict[str, StoredEmbedding]: ...
 
     @abc.abstractmethod
+    def corrected_types(self) -> dict[str, tuple[list[str], list[str]]]:
+        """The listings whose editor set their types: id -> (types, target groups)."""
+
+    @abc.abstractmethod
     def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
         """Insert or update the activities (by id) and record the run, in one transaction.
         Activities whose `embedding` is None keep the stored vector."""

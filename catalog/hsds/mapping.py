@@ -4,7 +4,9 @@ An activity is one HSDS service of its organisation, at one location (its addres
 access), with weekly schedules, languages, a cost option in euro per month, a contact, and
 attributes: its categories as terms of the taxonomy 'socialmap-categories', and the fields HSDS has
 no place for (our id, kind, gender, culture, neighbourhood, capacity) as terms of the taxonomy
-'socialmap-properties' with the value in the attribute. Every id is a uuid5 of what the record
+'socialmap-properties' with the value in the attribute; its activity types and target groups (the
+matcher's knowledge, catalog/taxonomy.json) as terms of 'socialmap-activity-types' and
+'socialmap-target-groups', so that another directory can read what kind of activity it is. Every id is a uuid5 of what the record
 stands for, so the same catalog always exports the same ids.
 """
 from __future__ import annotations
@@ -15,10 +17,13 @@ from typing import Callable
 
 from catalog.model import CATEGORIES, CATEGORY_LABELS, WEEKDAYS, Activity
 from catalog.store import Postcode
+from catalog.taxonomy import taxonomy as activity_taxonomy
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socialmap:hsds")  # never change: every id depends on it
 CATEGORY_TAXONOMY = "socialmap-categories"
 PROPERTY_TAXONOMY = "socialmap-properties"
+TYPE_TAXONOMY = "socialmap-activity-types"
+GROUP_TAXONOMY = "socialmap-target-groups"
 # code: (name, description) of the terms whose attribute value holds an activity field.
 PROPERTIES = {
     "activity_id": ("Activiteit-id", "De id van de activiteit op de sociale kaart; een import herkent de activiteit eraan."),
@@ -85,17 +90,24 @@ def term_id(taxonomy: str, code: str) -> str:
 
 
 def taxonomy_records() -> dict[str, list[dict]]:
-    """Our two taxonomies and their terms, in Dutch."""
+    """Our taxonomies and their terms, in Dutch."""
     taxonomies = [
         {"id": taxonomy_id(CATEGORY_TAXONOMY), "name": CATEGORY_TAXONOMY,
          "description": "Categorieën van activiteiten op de sociale kaart (Welzijn op Recept)."},
         {"id": taxonomy_id(PROPERTY_TAXONOMY), "name": PROPERTY_TAXONOMY,
          "description": "Eigenschappen van activiteiten op de sociale kaart waarvoor HSDS geen veld heeft; "
                         "de waarde staat in het attribuut."},
+        {"id": taxonomy_id(TYPE_TAXONOMY), "name": TYPE_TAXONOMY,
+         "description": "Soorten activiteiten op de sociale kaart (repair café, moestuin, koor, ...)."},
+        {"id": taxonomy_id(GROUP_TAXONOMY), "name": GROUP_TAXONOMY,
+         "description": "Doelgroepen waarvoor een activiteit bedoeld is (mantelzorgers, nieuwkomers, ...)."},
     ]
+    known = activity_taxonomy()
     terms = [_term(CATEGORY_TAXONOMY, slug, CATEGORY_LABELS[slug],
                    f"Activiteiten in de categorie {CATEGORY_LABELS[slug]}.") for slug in CATEGORIES]
     terms += [_term(PROPERTY_TAXONOMY, code, name, description) for code, (name, description) in PROPERTIES.items()]
+    terms += [_term(TYPE_TAXONOMY, key, t.label, f"Soort activiteit: {t.label}.") for key, t in known.types.items()]
+    terms += [_term(GROUP_TAXONOMY, key, g.label, f"Bedoeld voor: {g.label}.") for key, g in known.groups.items()]
     return {"taxonomy": taxonomies, "taxonomy_term": terms}
 
 
@@ -143,7 +155,9 @@ def activity_records(a: Activity, place: Postcode | None) -> dict[str, list[dict
         "attribute": [_attribute(sid, CATEGORY_TAXONOMY, slug, None) for slug in a.categories] + [
             _attribute(sid, PROPERTY_TAXONOMY, code, value) for code, value in (
                 ("activity_id", a.id), ("kind", a.kind), ("gender", a.gender), ("culture", a.culture),
-                ("neighbourhood", a.neighbourhood), ("capacity", a.capacity)) if value],
+                ("neighbourhood", a.neighbourhood), ("capacity", a.capacity)) if value] + [
+            _attribute(sid, TYPE_TAXONOMY, key, None) for key in (a.types or []) if key in activity_taxonomy().types] + [
+            _attribute(sid, GROUP_TAXONOMY, key, None) for key in (a.target_groups or []) if key in activity_taxonomy().groups],
     }
 
 
@@ -171,9 +185,13 @@ def contact_record(contact: str, sid: str) -> dict:
 
 def _attribute(sid: str, taxonomy: str, code: str, value: str | None) -> dict:
     term = term_id(taxonomy, code)
-    label = CATEGORY_LABELS[code] if taxonomy == CATEGORY_TAXONOMY else PROPERTIES[code][0]
+    known = activity_taxonomy()
+    label, link_type = {CATEGORY_TAXONOMY: lambda: (CATEGORY_LABELS[code], "category"),
+                        PROPERTY_TAXONOMY: lambda: (PROPERTIES[code][0], "property"),
+                        TYPE_TAXONOMY: lambda: (known.label(code), "activity_type"),
+                        GROUP_TAXONOMY: lambda: (known.groups[code].label, "target_group")}[taxonomy]()
     return {"id": hsds_id("attribute", sid, term), "link_id": sid, "taxonomy_term_id": term,
-            "link_type": "category" if taxonomy == CATEGORY_TAXONOMY else "property",
+            "link_type": link_type,
             "link_entity": "service", "value": value, "label": label}
 
 
