@@ -10,10 +10,45 @@ import datetime as dt
 from catalog.model import Activity
 from catalog.records import NotFound, VersionConflict
 from catalog.store import Store
-from catalog.validation import validate_row
+from catalog.taxonomy import taxonomy
+from catalog.validation import Problem, ValidationError, validate_row
+from matcher.activity_types import assign
 from matcher.encoder import Encoder
 
 LIST_SEPARATORS = {"categories": ";", "languages": ";", "schedule": "; "}
+TYPE_FIELDS = ("types", "target_groups", "types_source")   # the editor's correction of the kinds
+
+
+def _type_correction(fields: dict) -> dict:
+    """The type fields of an edit, checked against the taxonomy (a ValidationError names each)."""
+    t = taxonomy()
+    correction = {k: fields.pop(k) for k in TYPE_FIELDS if k in fields}
+    problems = []
+    for name, known in (("types", t.types), ("target_groups", t.groups)):
+        unknown = [k for k in correction.get(name) or [] if k not in known]
+        if unknown:
+            problems.append(Problem(None, name, f"unknown {', '.join(unknown)}; use keys of "
+                                                f"GET /taxonomy ({len(known)} known)"))
+    if correction.get("types_source") not in (None, "auto", "editor"):
+        problems.append(Problem(None, "types_source", "use 'auto' (assign from the text again) or 'editor'"))
+    if problems:
+        raise ValidationError(problems)
+    return correction
+
+
+def _apply_types(activity: Activity, correction: dict, current: Activity | None = None) -> None:
+    """An editor's types stay until the editor sets types_source back to 'auto'; otherwise the
+    kinds follow the listing's words."""
+    assigned = assign(activity)
+    keep_editor = current is not None and current.types_source == "editor" and correction.get("types_source") != "auto"
+    activity.types, activity.target_groups, activity.types_source = assigned.types, assigned.groups, "auto"
+    if keep_editor:
+        activity.types, activity.target_groups = list(current.types or []), list(current.target_groups or [])
+        activity.types_source = "editor"
+    if "types" in correction or "target_groups" in correction:
+        activity.types = list(dict.fromkeys(correction.get("types", activity.types) or []))
+        activity.target_groups = list(dict.fromkeys(correction.get("target_groups", activity.target_groups) or []))
+        activity.types_source = "editor"
 
 
 def as_row_values(fields: dict) -> dict[str, str]:
@@ -37,7 +72,9 @@ def _embed(activity: Activity, encoder: Encoder) -> None:
 
 def create_listing(store: Store, encoder: Encoder, fields: dict, actor: str, today: dt.date | None = None) -> Activity:
     fields = {"last_verified": today or dt.date.today(), **fields}
+    correction = _type_correction(fields)
     activity = validate_row(as_row_values(fields))   # raises ValidationError naming each field
+    _apply_types(activity, correction)
     _embed(activity, encoder)
     store.create_activity(activity, actor, encoder.name)
     return store.get(activity.id)
@@ -45,9 +82,13 @@ def create_listing(store: Store, encoder: Encoder, fields: dict, actor: str, tod
 
 def proposed_change(current: Activity, fields: dict) -> Activity:
     """The listing as it would be with these fields changed (validated, not yet stored)."""
+    fields = dict(fields)
+    correction = _type_correction(fields)
     row = current.to_row()
     row.update(as_row_values(fields))
-    return validate_row(row)
+    changed = validate_row(row)
+    _apply_types(changed, correction, current)
+    return changed
 
 
 def change_listing(store: Store, encoder: Encoder, current: Activity, fields: dict, expected_version: int,

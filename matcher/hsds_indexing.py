@@ -9,7 +9,7 @@ from catalog.hsds.importer import import_datapackage
 from catalog.hsds.report import HsdsImportReport
 from catalog.store import ImportRun, Store
 from matcher.encoder import Encoder
-from matcher.indexing import embed_changed, leave_out_merged
+from matcher.indexing import assign_types, embed_changed, leave_out_merged
 
 
 @dataclass
@@ -29,4 +29,5 @@ def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad:
     activities, notes = leave_out_merged(store, activities)
     run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped) + len(notes))
     run.embedded = embed_changed(store, CsvReport(activities=activities), encoder, progress)
+    assign_types(store, activities)
     return HsdsImportResult(store.save_import(activities, run), report, notes)

@@ -1,6 +1,8 @@
-"""The index step: validated activities get their vectors and go into the store.
+"""The index step: validated activities get their vectors and their kinds, and go into the store.
 
-Vectors are computed only for activities whose text or model changed since they were stored.
+Vectors are computed only for activities whose text or model changed since they were stored. The
+kinds of activity and target groups (matcher/activity_types.py) are assigned from the listing's own
+words at every import, so they follow its text and the taxonomy; an editor's correction is kept.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from catalog.csv_import import CsvReport, read_catalog_csv
 from catalog.model import Activity
 from catalog.store import ImportRun, Store
 from catalog.validation import Problem
+from matcher.activity_types import assign
 from matcher.encoder import Encoder
 
 
@@ -45,6 +48,19 @@ def embed_changed(store: Store, report: CsvReport, encoder: Encoder, progress: b
     return len(todo)
 
 
+def assign_types(store: Store, activities: list[Activity]) -> None:
+    """Each activity's types and target groups: the editor's where an editor corrected them (see
+    editing.py), else assigned from its words."""
+    corrected = store.corrected_types()
+    for a in activities:
+        if a.id in corrected:
+            a.types, a.target_groups = (list(x) for x in corrected[a.id])
+            a.types_source = "editor"
+        else:
+            assigned = assign(a)
+            a.types, a.target_groups, a.types_source = assigned.types, assigned.groups, "auto"
+
+
 def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: bool = False,
                    progress: bool = False) -> ImportResult:
     """Import a catalog CSV. With any bad row nothing is written, unless skip_bad."""
@@ -54,4 +70,5 @@ def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: b
     report.activities, notes = leave_out_merged(store, report.activities)
     run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines) + len(notes))
     run.embedded = embed_changed(store, report, encoder, progress)
+    assign_types(store, report.activities)
     return ImportResult(store.save_import(report.activities, run), report.problems, report.rows, notes)

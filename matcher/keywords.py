@@ -1,5 +1,6 @@
-"""The coach's keywords, found literally in listings: Dutch inflections (wandel/wandelen) and a typo
-in a longer word (scaken/schaken) count.
+"""The coach's keywords, found literally in listings: words compared by their Snowball stem (so
+wandelen/wandeling count, and handig never matches handwerken), a keyword inside a compound
+(moestuin in buurtmoestuin), and a typo in a longer word (scaken/schaken).
 
 Listings are kept as arrays of word ids (one process-wide vocabulary): far smaller than sets of
 strings, and thousands of listings are checked at once with numpy.
@@ -7,15 +8,17 @@ strings, and thousands of listings are checked at once with numpy.
 from __future__ import annotations
 
 import functools
-import re
 import threading
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from catalog.model import Activity
+from matcher.dutch import words as text_words
+from matcher.knowledge import knowledge
+from matcher.terms import SHORT, word_key
 
-WORD = re.compile(r"[\wÀ-ÿ]+", re.UNICODE)
+TYPO_MIN_LEN, TYPO_SCORE = 5, 88
 TermIds = dict[str, frozenset[int]]  # keyword term -> ids of the words that count as it
 
 
@@ -23,19 +26,34 @@ class Vocabulary:
     def __init__(self):
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
+        self.by_key: dict[str, set[int]] = {}    # stem -> ids of the words with that stem
+        self.by_part: dict[str, set[int]] = {}   # stem -> ids of compounds that have it as a part
         self._lock = threading.Lock()
 
     def word_ids(self, a: Activity) -> np.ndarray:
         """The ids of the listing's words (title and description), computed once per activity."""
         if a.word_ids is None:
-            words = WORD.findall(f"{a.title} {a.description}".lower())
+            words = text_words(f"{a.title} {a.description}")
             with self._lock:
                 for w in words:
                     if w not in self.ids:
-                        self.ids[w] = len(self.words)
-                        self.words.append(w)
+                        self._add(w)
                 a.word_ids = np.unique(np.fromiter((self.ids[w] for w in words), dtype=np.int32, count=len(words)))
         return a.word_ids
+
+
+    def _add(self, word: str) -> None:
+        i = self.ids[word] = len(self.words)
+        self.words.append(word)
+        self.by_key.setdefault(word_key(word), set()).add(i)
+        if len(word) >= SHORT:
+            for part in knowledge().intakes.lexicon.parts(word):
+                self.by_part.setdefault(part, set()).add(i)
+
+    def knows(self, keyword: str) -> bool:
+        """Whether every word of the keyword occurs (in some form) in some listing seen so far."""
+        ts = terms(keyword)
+        return bool(ts) and all(word_key(t) in self.by_key or word_key(t) in self.by_part for t in ts)
 
 
 VOCABULARY = Vocabulary()
@@ -43,26 +61,26 @@ VOCABULARY = Vocabulary()
 
 @functools.lru_cache(maxsize=4096)
 def terms(keyword: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(keyword.lower()))
-
-
-def _stem(term: str) -> str:
-    return term[: max(4, len(term) - 2)]
+    return tuple(text_words(keyword))
 
 
 def matching_ids(keywords: list[str], word_ids: np.ndarray) -> TermIds:
-    """For each term of the keywords, which of these words count as it."""
-    words = [VOCABULARY.words[i] for i in word_ids.tolist()]
+    """For each term of the keywords, which words count as it: the same stem, a compound with it as
+    a part, or (for longer words) a near spelling among these listings' words."""
+    present = word_ids.tolist()
+    long_words = None
     found = {}
     for term in {t for k in keywords for t in terms(k)}:
-        if len(term) < 4:
-            matches = [w for w in words if w == term]
-        else:
-            stem = _stem(term)
-            similar = process.extract(term, [w for w in words if len(w) >= 5], scorer=fuzz.ratio,
-                                      score_cutoff=88, limit=None)
-            matches = [w for w in words if w.startswith(stem)] + [w for w, _, _ in similar]
-        found[term] = frozenset(VOCABULARY.ids[w] for w in matches)
+        key = word_key(term)
+        ids = set(VOCABULARY.by_key.get(key, ()))
+        if len(term) >= SHORT:
+            ids |= VOCABULARY.by_part.get(key, set())
+        if len(term) >= TYPO_MIN_LEN:
+            if long_words is None:
+                long_words = [VOCABULARY.words[i] for i in present if len(VOCABULARY.words[i]) >= TYPO_MIN_LEN]
+            ids |= {VOCABULARY.ids[w] for w, _, _ in process.extract(term, long_words, scorer=fuzz.ratio,
+                                                                        score_cutoff=TYPO_SCORE, limit=None)}
+        found[term] = frozenset(ids)
     return found
 
 

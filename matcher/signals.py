@@ -1,25 +1,43 @@
-"""Ranking signals: one named function each, all weighed in the WEIGHTS table below.
+"""Ranking signals: one named function each, combined by weights learned from judged sets.
 
 Each signal sees the query context, one activity and its distance, and returns a number that is
 0 for "neutral" and about 1 for "fits well" (negative where it counts against). Relevance signals
 are z-scores against the catalog's own score distribution, because e5 cosines bunch together.
+The weights are learned (training/train.py writes matcher/weights.json); HAND_WEIGHTS are the
+round numbers set by hand before there was a training corpus, kept to measure against.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from catalog.freshness import stale_after_days
 from catalog.model import Activity
+from matcher import ablation
+from matcher.intake import Intake
 from matcher.keywords import TermIds, keyword_hits
 from matcher.profile import ClientProfile
+from matcher.wish_fit import KNOWLEDGE_SIGNALS, Masks, knowledge_signals
 
-# The weight of every signal in one place; tuned on the dev benchmark, kept round on purpose.
-WEIGHTS = {
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+HAND_WEIGHTS = {
     "meaning": 1.0,        # semantic similarity of interests and narrative with the activity
-    "keywords": 0.6,       # the coach's keywords literally in the listing
-    "category_fit": 0.35,  # the listing's categories are what the wishes are about
+    "keywords": 0.6,       # the coach's keywords literally in the listing (stemmed)
+    "category_fit": 0.35,  # the listing's categories are what the wishes are about (e5)
+    "keyword_types": 1.0,  # the listing is of a kind a keyword asks for (taxonomy)
+    "keyword_family": 0.3, # ... or of the same family (category) as that kind
+    "narrative_types": 0.4,  # of a kind the narrative points to
+    "need_fit": 0.3,       # serves the needs behind the wishes (onder de mensen, nuttig voelen)
+    "group_member": 0.6,   # for a group the client is in (carers, the bereaved, a condition)
+    "age_group_fit": 0.2,  # for the client's age group (+), for another one (-)
+    "group_outsider": -0.8,       # for a group the client is not in
+    "condition_unmentioned": -1.2,  # for a condition the intake never mentions
+    "refused": -2.0,       # of a kind the client refused ("geen sport")
+    "volunteer_need": 0.4, # volunteering for a client who wants to be useful
     "language_fit": 0.6,   # the client can take part in a language spoken there
     "culture_fit": 0.3,    # organised for the client's own community (or for another one)
     "nearby": 0.15,        # closer is easier to reach
@@ -28,9 +46,54 @@ WEIGHTS = {
     "open_place": 0.3,     # no waitlist
     "fresh_listing": 0.1,  # recently confirmed by its provider
 }
-# The best value each signal can reach: bounds a score before it is computed in full.
-SIGNAL_MAX = {"schedule_fit": 0.0, "within_budget": 0.0, "open_place": 0.0,
-              "fresh_listing": 0.0}
+
+
+@dataclass
+class Model:
+    """How signals combine: a weight per signal, the logistic calibration that turns a score into
+    the chance that a coach would really propose it, and the fit threshold of the verdict."""
+    weights: dict[str, float]
+    slope: float = 1.5
+    intercept: float = -3.0
+    threshold: float = 0.5
+    source: str = "hand"
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Model":
+        data = json.loads(path.read_text())
+        missing = set(HAND_WEIGHTS) - set(data["weights"])
+        if missing:
+            raise ValueError(f"{path.name} lacks weights for {', '.join(sorted(missing))}: retrain "
+                             "(python -m training.train)")
+        return cls({n: float(data["weights"][n]) for n in HAND_WEIGHTS}, data["calibration"]["slope"],
+                   data["calibration"]["intercept"], data["verdict"]["threshold"], path.name)
+
+    def without(self, names) -> "Model":
+        return Model({n: (0.0 if n in names else w) for n, w in self.weights.items()},
+                     self.slope, self.intercept, self.threshold, self.source)
+
+
+def default_model() -> Model:
+    model = Model.from_file(WEIGHTS_FILE) if WEIGHTS_FILE.exists() and not ablation.active("weights") \
+        else Model(dict(HAND_WEIGHTS))
+    return model.without(KNOWLEDGE_SIGNALS) if ablation.active("taxonomy") else model
+
+
+CURRENT = default_model()
+WEIGHTS = CURRENT.weights   # the live weights; use() swaps their values in place
+
+
+def use(model: Model) -> None:
+    """Make `model` the one every match uses (training and benchmarks compare several)."""
+    global CURRENT
+    CURRENT = model
+    WEIGHTS.clear()
+    WEIGHTS.update(model.weights)
+
+
+# The range of each signal that is not computed for every candidate: bounds a score before it is.
+SIGNAL_RANGE = {"schedule_fit": (-1.0, 0.0), "within_budget": (-1.0, 0.0), "open_place": (-1.0, 0.0),
+                "fresh_listing": (-1.0, 0.0)}
 
 
 @dataclass
@@ -43,10 +106,13 @@ class QueryContext:
     narrative_stats: tuple[float, float]
     category_affinity: dict[str, float]   # z-score of each category for this client's wishes
     keywords: list[str]
+    intake: Intake
+    masks: Masks
     today: dt.date = field(default_factory=dt.date.today)
     stale_after_days: int = field(default_factory=stale_after_days)  # the freshness setting
     meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
     keywords_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
+    knowledge_by_id: dict[str, dict[str, float]] = field(default_factory=dict)  # filled in bulk
     term_ids: TermIds | None = None   # which words count as each keyword term (engine)
 
 
@@ -80,6 +146,17 @@ def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
 
 def category_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     return max((ctx.category_affinity.get(c, 0.0) for c in a.categories), default=0.0) / 2.0
+
+
+def _knowledge(name: str):
+    def signal(ctx: QueryContext, a: Activity, distance_km: float) -> float:
+        values = ctx.knowledge_by_id.get(a.id)
+        if values is None:
+            values = {n: float(v[0]) for n, v in knowledge_signals(ctx.masks, [a]).items()}
+            ctx.knowledge_by_id[a.id] = values
+        return values[name]
+    signal.__name__ = name
+    return signal
 
 
 def language_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:
@@ -130,25 +207,23 @@ def fresh_listing(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     return 0.0 if overdue <= 0 else -min(1.0, overdue / (2 * 365))
 
 
-SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, language_fit, culture_fit,
-                                   nearby, schedule_fit, within_budget, open_place, fresh_listing)}
-assert SIGNALS.keys() == WEIGHTS.keys()
-RELEVANCE = ("meaning", "keywords", "category_fit")  # what a wish is about; the rest is feasibility
+SIGNALS = {f.__name__: f for f in (meaning, keywords, category_fit, *(_knowledge(n) for n in KNOWLEDGE_SIGNALS),
+                                   language_fit, culture_fit, nearby, schedule_fit, within_budget,
+                                   open_place, fresh_listing)}
+assert SIGNALS.keys() == HAND_WEIGHTS.keys()
+# What a wish is about; the rest is feasibility. Explanations and the verdict read these.
+RELEVANCE = ("meaning", "keywords", "category_fit", *KNOWLEDGE_SIGNALS)
 # Cheap signals, computed exactly for every candidate to bound its score before the full scoring.
-CHEAP = ("meaning", "keywords", "category_fit", "language_fit", "culture_fit", "nearby")
-# + 1e-9: a bound summed in another order must never fall below the score through rounding.
-_OPTIMISM = sum(WEIGHTS[n] * SIGNAL_MAX[n] for n in WEIGHTS if n not in CHEAP) + 1e-9
+CHEAP = ("meaning", "keywords", "category_fit", *KNOWLEDGE_SIGNALS, "language_fit", "culture_fit", "nearby")
+assert set(SIGNALS) - set(CHEAP) == set(SIGNAL_RANGE)
 
 
-def upper_bounds(ctx: QueryContext, a: Activity, distance_km: float) -> tuple[float, float]:
-    """(score bound, relevance): the cheap signals exactly, the best case of the others."""
+def upper_bound(ctx: QueryContext, a: Activity, distance_km: float) -> float:
+    """The score's bound: the cheap signals exactly, the best case of the others."""
     cheap = {n: SIGNALS[n](ctx, a, distance_km) for n in CHEAP}
-    return weighted(cheap, CHEAP) + _OPTIMISM, weighted(cheap, RELEVANCE)
-
-
-def relevance(ctx: QueryContext, a: Activity, distance_km: float) -> float:
-    """How well the listing fits the wishes, feasibility aside (the RELEVANCE part of the score)."""
-    return weighted({n: SIGNALS[n](ctx, a, distance_km) for n in RELEVANCE}, RELEVANCE)
+    # + 1e-9: a bound summed in another order must never fall below the score through rounding.
+    optimism = sum(max(WEIGHTS[n] * lo, WEIGHTS[n] * hi) for n, (lo, hi) in SIGNAL_RANGE.items()) + 1e-9
+    return weighted(cheap, CHEAP) + optimism
 
 
 def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[str, float]:
@@ -157,3 +232,9 @@ def score_signals(ctx: QueryContext, a: Activity, distance_km: float) -> dict[st
 
 def weighted(signals: dict[str, float], names=None) -> float:
     return sum(WEIGHTS[n] * signals[n] for n in (names or WEIGHTS))
+
+
+def fit_probability(score: float) -> float:
+    """How likely a coach grades this suggestion 2 or 3 (a real fit), from its score: the logistic
+    calibration learned with the weights (a rough hand-set curve for the hand weights)."""
+    return float(1.0 / (1.0 + np.exp(-(CURRENT.slope * score + CURRENT.intercept))))

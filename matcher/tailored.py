@@ -1,59 +1,125 @@
-"""The tailored verdict: is there a fitting activity within reach, or must an offer be sought or made?
+"""The tailored verdict, wish by wish: which of the client's wishes a suggestion meets (named), which
+none does (with the nearest fitting offer further away), and which nothing understood.
 
-"Fitting" means relevant to the wishes (relevance above a threshold in z-units of the catalog's
-own score distribution) and feasible without a serious compromise (language, day, budget).
+A suggestion *fits* when its calibrated fit probability (signals.fit_probability, learned with the
+weights) reaches the model's threshold. A wish is *met* by the fitting suggestions of its kind. The
+overall verdict follows from the list by construction: no tailored offer is needed exactly when
+some wish is met by a named suggestion.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-from catalog.model import CATEGORY_LABELS
+from catalog.model import CATEGORY_LABELS, Activity
+from catalog.taxonomy import taxonomy
 from matcher.explain import km
+from matcher.intake import Intake, Wish
 from matcher.keywords import keyword_hits
-from matcher.signals import RELEVANCE, weighted
+from matcher.wish_fit import meets
 
-RELEVANCE_THRESHOLD = 1.35  # weighted relevance (z-units) a suggestion needs to count as fitting
 LOOK_FURTHER_FACTOR = 3    # how much wider to look for the advice "nearest fitting offer"
 LOOK_FURTHER_MAX_KM = 25.0
+MET, UNMET, NOT_UNDERSTOOD = "met", "unmet", "not_understood"
+
+
+@dataclass
+class WishVerdict:
+    wish: str                  # the coach's words
+    source: str                # keyword, narrative or need
+    status: str                # met, unmet, not_understood
+    kinds: list[str]           # what the wish was understood as (type labels, categories, needs)
+    categories: list[str] = field(default_factory=list)   # the categories it stands for (intake record)
+    met_by: list[str] = field(default_factory=list)   # ids of the suggestions that meet it
+    nearest: tuple[str, str, float] | None = None      # (id, title, km) of the nearest fitting offer beyond reach
 
 
 @dataclass
 class TailoredVerdict:
     needed: bool
     reason: str
-    unmet_wishes: list[str]
+    wishes: list[WishVerdict]
+
+    @property
+    def unmet_wishes(self) -> list[str]:
+        return [w.wish for w in self.wishes if w.status != MET]
 
 
-def is_fitting(candidate) -> bool:
-    s = candidate.signals
-    feasible = s["language_fit"] > -1 and s["schedule_fit"] > -1 and s["within_budget"] > -0.5
-    return feasible and weighted(s, RELEVANCE) >= RELEVANCE_THRESHOLD
+def understood_as(w: Wish) -> list[str]:
+    t = taxonomy()
+    kinds = [t.label(k) for k in w.types] + [CATEGORY_LABELS[c] for c in w.categories]
+    kinds += [t.groups[g].label for g in w.groups if g in t.groups]
+    if not kinds:
+        kinds = [t.needs[n].label for n in w.needs if n in t.needs]
+    return kinds or (["de woorden zelf"] if w.literal or w.real_words else [])
 
 
-def tailored_verdict(ctx, fitting: list, any_feasible: bool, look_further: Callable[[float], object]) -> TailoredVerdict:
-    """`fitting`: the fitting candidates within reach; `look_further(radius)`: the nearest fitting
-    one up to that radius, or None."""
-    reach = km(ctx.profile.max_distance_km)
-    wishes = _wishes(ctx)
-    if fitting:
-        unmet = [w for w in ctx.keywords if not any(keyword_hits([w], c.activity, ctx.term_ids) for c in fitting)]
-        return TailoredVerdict(False, f"{len(fitting)} passende activiteit(en) binnen {reach}.", unmet)
+def categories_of(w: Wish) -> list[str]:
+    """The categories a wish stands for: those it names, else the main one of each type found."""
+    t = taxonomy()
+    found = list(w.categories) or [t.types[k].categories[0] for k in w.types if k in t.types and t.types[k].categories]
+    return list(dict.fromkeys(found))
+
+
+def need_wishes(intake: Intake) -> list[Wish]:
+    """The deeper needs as wishes of their own ("onder de mensen komen"), for intakes whose words
+    name a need rather than an activity."""
+    t = taxonomy()
+    return [Wish(t.needs[n].label, "need", needs={n: ev}) for n, ev in intake.needs.items() if n in t.needs]
+
+
+def wish_is_met_by(w: Wish, a: Activity, term_ids) -> bool:
+    if meets(w, a):
+        return True
+    return w.source == "keyword" and bool(keyword_hits([w.text], a, term_ids))
+
+
+def tailored_verdict(intake: Intake, suggestions: list, fits: Callable[[object], bool], reach_km: float,
+                     any_feasible: bool, term_ids, look_further: Callable[[list[Wish], float], dict]
+                     ) -> TailoredVerdict:
+    """`suggestions`: what the coach is shown, best first; `fits(s)`: whether one fits;
+    `look_further(wishes, radius)`: per wish (by index) the nearest fitting candidate beyond reach."""
+    wishes = [*intake.wishes, *need_wishes(intake)]
+    fitting = [s for s in suggestions if fits(s)]
+    verdicts, open_wishes = [], []
+    for w in wishes:
+        kinds = understood_as(w)
+        if not w.understood:
+            verdicts.append(WishVerdict(w.text, w.source, NOT_UNDERSTOOD, []))
+            continue
+        by = [s.activity.id for s in fitting if wish_is_met_by(w, s.activity, term_ids)]
+        verdicts.append(WishVerdict(w.text, w.source, MET if by else UNMET, kinds, categories_of(w), by))
+        if not by and w.source != "need":
+            open_wishes.append((len(verdicts) - 1, w))
+    reach = km(reach_km)
+    met = [v for v in verdicts if v.status == MET]
+    radius = min(reach_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
+    if open_wishes:
+        nearest = look_further([w for _, w in open_wishes], radius)
+        for n, (i, _) in enumerate(open_wishes):
+            if (c := nearest.get(n)) is not None:
+                verdicts[i].nearest = (c.activity.id, c.activity.title, round(c.distance_km, 2))
+    puzzling = [v.wish for v in verdicts if v.status == NOT_UNDERSTOOD]
+    unclear = f" Niet begrepen: {', '.join(repr(w) for w in puzzling)}." if puzzling else ""
+    if met:
+        reason = f"{len(fitting)} passende activiteit(en) binnen {reach}, voor " + \
+                 ", ".join(f"'{v.wish}'" for v in met[:4]) + "."
+        return TailoredVerdict(False, reason + unclear, verdicts)
+    understood = [v for v in verdicts if v.status != NOT_UNDERSTOOD]
+    if not understood:
+        said = ", ".join(f"'{v.wish}'" for v in verdicts) or "geen wensen"
+        reason = (f"De wensen zijn niet begrepen ({said}): beschrijf wat de cliënt graag doet of deed, "
+                  "dan kan er gezocht worden.")
+        return TailoredVerdict(True, reason, verdicts)
+    asked = ", ".join(f"'{v.wish}'" for v in understood if v.source != "need") or \
+        " of ".join(f"'{v.wish}'" for v in understood)
     if not any_feasible:
-        reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet, dus ook geen voor {wishes}"
+        reason = f"Binnen {reach} is geen activiteit die aan de harde voorwaarden voldoet, dus ook geen voor {asked}"
     else:
-        reason = f"Binnen {reach} is geen passend aanbod voor {wishes}"
-    radius = min(ctx.profile.max_distance_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
-    nearest = look_further(radius)
-    if nearest is not None:
-        reason += f"; het dichtstbijzijnde passende aanbod is '{nearest.activity.title}' op {km(nearest.distance_km)}"
+        reason = f"Binnen {reach} is geen passend aanbod voor {asked}"
+    further = sorted((v.nearest for v in verdicts if v.nearest), key=lambda n: n[2])
+    if further:
+        reason += f"; het dichtstbijzijnde passende aanbod is '{further[0][1]}' op {km(further[0][2])}"
     else:
         reason += f"; ook binnen {km(radius)} niet: zoek verder of laat een aanbod op maat maken"
-    return TailoredVerdict(True, reason + ".", ctx.keywords or [wishes])
-
-
-def _wishes(ctx) -> str:
-    if ctx.keywords:
-        return ", ".join(f"'{k}'" for k in ctx.keywords)
-    top = sorted(ctx.category_affinity.items(), key=lambda kv: -kv[1])[:2]
-    return " of ".join(CATEGORY_LABELS[c] for c, _ in top)
+    return TailoredVerdict(True, reason + "." + unclear, verdicts)

@@ -1,0 +1,19 @@
+"""Parts of the matcher the matching benchmark switches off, to show what each one adds.
+
+SOCIALMAP_ABLATE names them, comma separated: `taxonomy` (no knowledge signals), `weights` (the
+hand-set weights instead of the learned ones), `stemmer` (words compared as written). Read once at
+import: benchmarks/matching_eval.py sets it for a subprocess of its own. Never set in service.
+"""
+from __future__ import annotations
+
+import os
+
+KNOWN = ("taxonomy", "weights", "stemmer")
+_ACTIVE = frozenset(p.strip() for p in os.environ.get("SOCIALMAP_ABLATE", "").split(",") if p.strip())
+if _ACTIVE - set(KNOWN):
+    raise ValueError(f"SOCIALMAP_ABLATE: unknown part(s) {', '.join(sorted(_ACTIVE - set(KNOWN)))}; "
+                     f"use {', '.join(KNOWN)}")
+
+
+def active(part: str) -> bool:
+    return part in _ACTIVE

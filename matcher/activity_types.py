@@ -1,0 +1,76 @@
+"""Which kinds of activity a listing is, and which target groups it is for, from its own words.
+
+Computed at import (the index step) and stored with the listing; an editor can correct both (see
+catalog/model.py: type_edits). A type counts when its listing words occur often or prominently
+enough (a word in the title weighs double), and weighs less when none of its categories is one of
+the listing's own: "koffie na afloop" does not make a walking group a coffee morning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catalog.model import Activity
+from matcher.dutch import fold
+from matcher.knowledge import knowledge
+
+TITLE_WEIGHT = 2.0
+MIN_SCORE = 1.5            # e.g. one specific title word, or two specific description words
+RELATIVE_TO_BEST = 0.4     # a second type must reach this share of the best one's score
+MAX_TYPES = 4
+FALLBACK_SCORE = 0.5
+OFF_CATEGORY = 0.4         # a type none of whose categories the listing has
+SENIOR_MIN_AGE, YOUTH_MAX_AGE = 50, 30
+
+
+@dataclass
+class Assignment:
+    types: list[str]
+    groups: list[str]
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # type or group -> the words that made it
+
+
+def assign(a: Activity) -> Assignment:
+    k = knowledge()
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    group_hits: dict[str, list[str]] = {}
+    for text, weight in ((a.title, TITLE_WEIGHT), (a.description, 1.0)):
+        for hit in k.listings.find(k.listings.tokens(text)):
+            kind, key = hit.payload
+            if hit.negated:   # "geen ervaring nodig", "niet alleen voor mantelzorgers"
+                continue
+            if kind == "group":
+                group_hits.setdefault(key, []).append(hit.text)
+                continue
+            if hit.term in evidence.get(key, ()):
+                continue
+            evidence.setdefault(key, []).append(hit.term)
+            specific = k.listing_term_share.get(fold(hit.term), 1) ** -0.5   # "vrijwilliger" in ten kinds
+            scores[key] = scores.get(key, 0.0) + weight * specific * (1 + 0.5 * (len(hit.term.split()) - 1))
+    own = set(a.categories)
+    for key in scores:
+        if own.isdisjoint(k.taxonomy.types[key].categories):
+            scores[key] *= OFF_CATEGORY
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    best = ranked[0][1] if ranked else 0.0
+    types = [key for key, s in ranked if s >= MIN_SCORE and s >= RELATIVE_TO_BEST * best][:MAX_TYPES]
+    if not types:   # weak words only: the best kind that is of the listing's main category, if any
+        main = a.categories[0] if a.categories else None
+        types = [key for key, s in ranked if s >= FALLBACK_SCORE and main in k.taxonomy.types[key].categories][:1]
+    groups = dict.fromkeys(g for g in group_hits)
+    for key in types:
+        groups.update(dict.fromkeys(k.taxonomy.types[key].groups))
+    groups.update(dict.fromkeys(_age_groups(a)))
+    return Assignment(types, list(groups), {**{t: evidence[t] for t in types}, **group_hits})
+
+
+def _age_groups(a: Activity) -> list[str]:
+    found = []
+    for key, group in knowledge().taxonomy.groups.items():
+        if group.kind != "age":
+            continue
+        if group.min_age is not None and a.min_age is not None and a.min_age >= min(group.min_age, SENIOR_MIN_AGE):
+            found.append(key)
+        if group.max_age is not None and a.max_age is not None and a.max_age <= max(group.max_age, YOUTH_MAX_AGE):
+            found.append(key)
+    return found

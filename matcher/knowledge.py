@@ -1,0 +1,89 @@
+"""The taxonomy made searchable: one term index for listings, one for intakes, built once a process."""
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+from catalog.model import CATEGORIES, CATEGORY_LABELS
+from catalog.taxonomy import Taxonomy, taxonomy
+from matcher.dutch import fold
+from matcher.terms import TermIndex
+
+MAX_SHARED_ACTIVITY_TERM = 2   # a listing word of more kinds than this is no wish term
+
+# Words that name a category itself ("sport", "creatief"): a keyword that is only a category.
+CATEGORY_TERMS = {
+    "bewegen": ["sport", "sporten", "sportief", "bewegen", "beweging", "gym", "fitness"],
+    "wandelen": ["wandelen", "wandeling", "lopen"],
+    "fietsen": ["fietsen", "fietstocht"],
+    "zwemmen": ["zwemmen"],
+    "dansen": ["dansen", "dans"],
+    "balsport": ["balsport", "balspel"],
+    "tuinieren": ["tuinieren", "tuin", "tuinen"],
+    "natuur": ["natuur", "buiten zijn"],
+    "koken_eten": ["koken", "samen eten", "eten", "maaltijd"],
+    "creatief": ["creatief", "creativiteit", "knutselen", "kunst"],
+    "muziek": ["muziek", "muziek maken", "zingen"],
+    "cultuur": ["cultuur", "cultureel"],
+    "lezen_schrijven": ["lezen", "schrijven", "boeken"],
+    "taal": ["taal", "nederlands leren", "taal leren", "nederlands oefenen"],
+    "spel": ["spelletjes", "spellen", "spel", "gezelschapsspel"],
+    "ontmoeting": ["ontmoeting", "ontmoeten", "mensen ontmoeten", "contact", "gezelligheid", "aanspraak"],
+    "vrijwilligerswerk": ["vrijwilligerswerk", "vrijwilliger", "vrijwilligen", "volunteer", "volunteering"],
+    "klussen": ["klussen", "klusjes", "repareren"],
+    "digitaal": ["computer", "digitaal", "internet", "smartphone", "tablet"],
+    "educatie": ["cursus", "leren", "scholing", "workshop"],
+    "lotgenoten": ["lotgenoten", "lotgenotencontact", "lotgenotengroep"],
+    "levensbeschouwing": ["geloof", "kerk", "moskee", "religie", "bidden"],
+    "dieren": ["dieren", "dier", "huisdieren"],
+    "maatje": ["maatje", "buddy", "maatjes"],
+    "werk_dagbesteding": ["werk", "dagbesteding", "werkervaring", "baan"],
+}
+assert set(CATEGORY_TERMS) == set(CATEGORIES)
+
+# Conditions of the client, not wishes: their words never make a wish (and never a refusal).
+CONSTRAINT_TERMS = {
+    "budget": ["weinig geld", "geen geld", "krap bij kas", "weinig te besteden", "gratis", "goedkoop",
+               "niet duur", "weinig budget", "kleine beurs", "minima"],
+    "nabij": ["dichtbij", "dicht bij huis", "dichtbij huis", "in de buurt", "om de hoek", "in de wijk",
+              "loopafstand", "niet ver", "niet te ver", "dicht bij"],
+    "tempo": ["rustig tempo", "eigen tempo", "rustig aan", "niet te druk", "kleine groep", "niet te veel mensen"],
+    "tijd": ["s ochtends", "'s ochtends", "ochtend", "s middags", "'s middags", "middag", "s avonds",
+             "'s avonds", "avond", "overdag", "weekend", "doordeweeks"],
+    "vervoer": ["rolstoel", "scootmobiel", "rollator", "slecht ter been", "geen auto", "geen vervoer",
+                "slecht lopen", "moeilijk lopen"],
+}
+
+
+class Knowledge:
+    def __init__(self, t: Taxonomy):
+        self.taxonomy = t
+        listing_terms, intake_terms = [], []
+        # A coach may name the activity itself ("taalcafé"), but a listing word many kinds share
+        # ("wandelen" in a cancer walk-in) says nothing about the wish.
+        shared = Counter(fold(term) for typ in t.types.values() for term in set(typ.activity_terms))
+        self.listing_term_share = shared   # how many kinds of activity list a word: a shared one says less
+        for key, typ in t.types.items():
+            listing_terms += [(term, ("type", key)) for term in (typ.label, *typ.activity_terms)]
+            named = [term for term in typ.activity_terms if shared[fold(term)] <= MAX_SHARED_ACTIVITY_TERM]
+            intake_terms += [(term, ("type", key)) for term in (*named, *typ.wish_terms)]
+        for key, group in t.groups.items():
+            listing_terms += [(term, ("group", key)) for term in group.listing_terms]
+            intake_terms += [(term, ("group", key)) for term in group.client_terms]
+            # How listings name the group: in an intake it counts only as a refusal ("niet bij de bejaarden").
+            intake_terms += [(term, ("group_named", key)) for term in group.listing_terms]
+        for key, need in t.needs.items():
+            intake_terms += [(term, ("need", key)) for term in need.terms]
+        for slug, words in CATEGORY_TERMS.items():
+            intake_terms += [(term, ("category", slug)) for term in (*words, CATEGORY_LABELS[slug])]
+        for name, words in CONSTRAINT_TERMS.items():
+            intake_terms += [(term, ("constraint", name)) for term in words]
+        self.listings = TermIndex(listing_terms)
+        self.intakes = TermIndex(intake_terms)
+        self.type_keys = list(t.types)
+        self.type_ids = {k: i for i, k in enumerate(self.type_keys)}
+
+
+@functools.lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    return Knowledge(taxonomy())

@@ -1,0 +1,114 @@
+"""Finding the taxonomy's terms in a text: every word stemmed, compounds through their parts, and
+each occurrence marked when a negation covers it ("geen sport" is a refusal, not a wish).
+
+A term matches where all its words occur in order as consecutive words, compared by stem; a one-word
+term also matches a part of a compound ("moestuin" in "buurtmoestuin", "wandelen" in "wandelgroep").
+Words under four letters ("ms", "nah") match only as the same whole word.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable
+
+from rapidfuzz import fuzz, process
+
+from matcher.dutch import Lexicon, clauses, stem, verb_variants, words
+
+SHORT = 4          # words shorter than this match only whole
+TYPO_MIN_LEN = 5   # a word this long may be a typo of a known word (scaken -> schaken)
+TYPO_SCORE = 86
+# A term of one of these words alone would fire everywhere ("bij" the insect, "is" the state).
+STOPWORDS = frozenset("""
+de het een en of in op aan bij met van voor naar uit om te tot als dan dat die dit deze is was zijn
+wordt worden heeft hebben had ik je jij hij zij ze we wij u men er hier daar ook nog al wel niet geen
+maar want dus zo heel veel meer minder wat wie waar hoe kan kunnen wil willen moet moeten zal zou
+mee door over onder tegen zonder na af toe ja nee goed leuk graag echt even iets niets alles
+""".split())
+
+
+def word_key(word: str) -> str:
+    return word if len(word) < SHORT else stem(word)
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    keys: tuple[str, ...]       # the stem (the word itself when short), and verb forms it may be
+    parts: tuple[str, ...]      # stems of a compound's parts
+    negated: bool
+    clause: int
+    position: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    payload: Hashable   # what the term stands for, as the index was given it
+    term: str           # the term as written in the taxonomy
+    text: str           # the words of the text that matched
+    negated: bool
+    start: int          # token position
+
+
+class TermIndex:
+    """Many terms at once: found in one pass over a text's tokens."""
+
+    def __init__(self, terms: list[tuple[str, Hashable]]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Hashable]]] = {}
+        vocabulary: set[str] = set()
+        for term, payload in terms:
+            ws = words(term)
+            if not ws or (len(ws) == 1 and ws[0] in STOPWORDS):
+                continue
+            vocabulary.update(ws)
+            keys = tuple(word_key(w) for w in ws)
+            self._by_first.setdefault(keys[0], []).append((keys, term, payload))
+        self.lexicon = Lexicon(vocabulary)
+        self._keys = {word_key(w) for w in vocabulary}
+        self._keys_cache: dict[str, tuple[str, ...]] = {}
+        self._typo_choices = sorted({k for k in self._by_first if len(k) >= TYPO_MIN_LEN})
+
+    def tokens(self, text: str, typos: bool = False) -> list[Token]:
+        """The text's words with stems, compound parts and negation. With `typos`, a word that is
+        no known stem but close to one counts as that one (for the coach's short keywords)."""
+        out = []
+        for ci, clause in enumerate(clauses(text)):
+            for wi, word in enumerate(clause.words):
+                keys = self._keys_of(word)
+                parts = () if len(word) < SHORT else self.lexicon.parts(word)
+                if typos and not parts and not any(k in self._by_first for k in keys) and len(word) >= TYPO_MIN_LEN:
+                    near = process.extractOne(keys[0], self._typo_choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+                    if near is not None:
+                        parts = (near[0],)
+                out.append(Token(word, keys, parts, clause.is_negated(wi), ci, len(out)))
+        return out
+
+    def _keys_of(self, word: str) -> tuple[str, ...]:
+        """The word's key, and the known keys of the verb forms it may be (sleutelde -> sleutel)."""
+        if (cached := self._keys_cache.get(word)) is not None:
+            return cached
+        key = word_key(word)
+        keys = (key,) if len(word) < SHORT else \
+            tuple(dict.fromkeys([key, *(v for v in verb_variants(word) if v in self._keys)]))
+        if len(self._keys_cache) < 200_000:
+            self._keys_cache[word] = keys
+        return keys
+
+    def find(self, tokens: list[Token], skip: set[int] = frozenset()) -> list[Hit]:
+        """Every occurrence of every term; `skip`: token positions not to use (already a constraint)."""
+        hits = []
+        for i, tok in enumerate(tokens):
+            if i in skip:
+                continue
+            candidates = [c for key in tok.keys for c in self._by_first.get(key, ())]
+            for part in tok.parts:
+                candidates += [c for c in self._by_first.get(part, ()) if len(c[0]) == 1]
+            for keys, term, payload in candidates:
+                end = i + len(keys)
+                if end > len(tokens) or any(j in skip for j in range(i, end)):
+                    continue
+                if all(keys[k] in tokens[i + k].keys and tokens[i + k].clause == tok.clause
+                       for k in range(1, len(keys))):
+                    span = tokens[i:end]
+                    hits.append(Hit(payload, term, " ".join(t.word for t in span),
+                                    any(t.negated for t in span), i))
+        return hits

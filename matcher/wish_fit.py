@@ -1,0 +1,174 @@
+"""How a listing's kinds, needs and target groups meet an intake's wishes, for thousands at once.
+
+Each listing carries one small bit vector (its types, the needs those serve, its target groups and
+categories), computed once per listing version; an intake becomes a few masks. Every signal is then
+an AND over a matrix: a dense city's thousands of listings cost well under a millisecond.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalog.model import CATEGORIES, Activity
+from matcher.activity_types import assign
+from matcher.intake import Intake, Wish
+from matcher.knowledge import knowledge
+
+USEFUL_NEEDS = ("nuttig_voelen", "werk_ervaring", "structuur_dagritme")  # what volunteering serves
+
+
+class Layout:
+    """Where each type, need, group and category sits in the bit vector."""
+
+    def __init__(self):
+        t = knowledge().taxonomy
+        names = ([("type", k) for k in t.types] + [("need", k) for k in t.needs]
+                 + [("group", k) for k in t.groups] + [("category", c) for c in CATEGORIES])
+        self.position = {name: i for i, name in enumerate(names)}
+        self.words = (len(names) + 63) // 64
+        self.group_kind = {k: g.kind for k, g in t.groups.items()}
+
+    def mask(self, names) -> np.ndarray:
+        value = 0
+        for name in names:
+            i = self.position.get(name)
+            if i is not None:
+                value |= 1 << i
+        return np.array([(value >> (64 * w)) & 0xFFFFFFFFFFFFFFFF for w in range(self.words)], dtype=np.uint64)
+
+    def kind_mask(self, kind: str, keys=None) -> np.ndarray:
+        return self.mask((kind, k) for k in (keys if keys is not None else
+                                             [n for (kd, n) in self.position if kd == kind]))
+
+
+@functools.lru_cache(maxsize=1)
+def layout() -> Layout:
+    return Layout()
+
+
+def activity_types(a: Activity) -> tuple[list[str], list[str]]:
+    """The listing's types and target groups: as stored (import or editor), else assigned now."""
+    if a.types is None or a.target_groups is None:
+        assigned = assign(a)
+        return (a.types if a.types is not None else assigned.types,
+                a.target_groups if a.target_groups is not None else assigned.groups)
+    return a.types, a.target_groups
+
+
+def bits(a: Activity) -> np.ndarray:
+    if a.knowledge_bits is None:
+        t = knowledge().taxonomy
+        types, groups = activity_types(a)
+        needs = {n for key in types if key in t.types for n in t.types[key].needs}
+        names = ([("type", k) for k in types] + [("need", n) for n in needs]
+                 + [("group", g) for g in groups] + [("category", c) for c in a.categories])
+        a.knowledge_bits = layout().mask(names)
+    return a.knowledge_bits
+
+
+@dataclass
+class Masks:
+    """The intake, as masks over the bit vector."""
+    keyword_wishes: list[np.ndarray]        # per keyword wish: its types, named categories, groups
+    keyword_families: list[np.ndarray]      # per keyword wish: the categories of all that
+    narrative_types: np.ndarray
+    needs: np.ndarray
+    n_needs: int
+    member_groups: np.ndarray               # situation and condition groups the client is in
+    age_groups: np.ndarray                  # age groups the client is in
+    age_known: bool
+    situation: np.ndarray                   # every situation group
+    condition: np.ndarray
+    age: np.ndarray
+    refused: np.ndarray
+    useful: bool                            # the client wants to feel useful, structure, work
+    volunteering: np.ndarray
+
+
+def wish_mask(w: Wish) -> np.ndarray:
+    if w.mask is None:
+        names = [("type", k) for k in w.types] + [("category", c) for c in w.categories] + \
+                [("group", g) for g in w.groups]
+        if not names:
+            names = [("need", n) for n in w.needs]
+        w.mask = layout().mask(names)
+    return w.mask
+
+
+def family_mask(w: Wish) -> np.ndarray:
+    t = knowledge().taxonomy
+    categories = set(w.categories) | {t.types[k].categories[0] for k in w.types if k in t.types}
+    return layout().kind_mask("category", categories)
+
+
+def masks(intake: Intake) -> Masks:
+    lay = layout()
+    kw = [w for w in intake.keyword_wishes if w.understood]
+    groups = intake.groups
+    kinds = lay.group_kind
+    return Masks(
+        keyword_wishes=[wish_mask(w) for w in kw],
+        keyword_families=[family_mask(w) for w in kw],
+        narrative_types=lay.kind_mask("type", [k for w in intake.wishes if w.source == "narrative" for k in w.types]),
+        needs=lay.kind_mask("need", intake.needs), n_needs=len(intake.needs),
+        member_groups=lay.kind_mask("group", [g for g in groups if kinds.get(g) != "age"]),
+        age_groups=lay.kind_mask("group", [g for g in groups if kinds.get(g) == "age"]),
+        age_known=intake.age_known,
+        situation=lay.kind_mask("group", [g for g, k in kinds.items() if k == "situation"]),
+        condition=lay.kind_mask("group", [g for g, k in kinds.items() if k == "condition"]),
+        age=lay.kind_mask("group", [g for g, k in kinds.items() if k == "age"]),
+        refused=lay.mask([("type", k) for k in intake.refused_types] + [("category", c) for c in intake.refused_categories]
+                         + [("group", g) for g in intake.refused_groups]),
+        useful=any(n in intake.needs for n in USEFUL_NEEDS),
+        volunteering=lay.kind_mask("category", ["vrijwilligerswerk"]))
+
+
+def _any(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return (matrix & mask).any(axis=1)
+
+
+def _count(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    both = matrix & mask
+    return np.unpackbits(both.view(np.uint8), axis=1).sum(axis=1)
+
+
+KNOWLEDGE_SIGNALS = ("keyword_types", "keyword_family", "narrative_types", "need_fit", "group_member",
+                     "age_group_fit", "group_outsider", "condition_unmentioned", "refused", "volunteer_need")
+
+
+def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndarray]:
+    """Every knowledge signal for many listings: name -> one value per listing (see signals.py)."""
+    n = len(activities)
+    if n == 0:
+        return {name: np.zeros(0) for name in KNOWLEDGE_SIGNALS}
+    matrix = np.vstack([bits(a) for a in activities])
+    out = {}
+    out["keyword_types"] = (np.mean([_any(matrix, w) for w in m.keyword_wishes], axis=0)
+                            if m.keyword_wishes else np.zeros(n))
+    out["keyword_family"] = (np.mean([_any(matrix, w) for w in m.keyword_families], axis=0)
+                             if m.keyword_families else np.zeros(n))
+    out["narrative_types"] = np.minimum(_count(matrix, m.narrative_types), 2) / 2.0
+    out["need_fit"] = _count(matrix, m.needs) / max(m.n_needs, 1)
+    member = _any(matrix, m.member_groups)
+    out["group_member"] = member.astype(float)
+    in_age = _any(matrix, m.age_groups)
+    out["age_group_fit"] = (in_age.astype(float) - (_any(matrix, m.age) & ~in_age)) if m.age_known else np.zeros(n)
+    out["group_outsider"] = (_any(matrix, m.situation) & ~member).astype(float)
+    out["condition_unmentioned"] = (_any(matrix, m.condition) & ~member).astype(float)
+    out["refused"] = _any(matrix, m.refused).astype(float)
+    out["volunteer_need"] = (_any(matrix, m.volunteering) & m.useful).astype(float)
+    return out
+
+
+def meets(w: Wish, a: Activity) -> bool:
+    """Whether this listing is of the kind the wish asks for (types, named categories, groups)."""
+    return bool((bits(a) & wish_mask(w)).any())
+
+
+def meets_many(w: Wish, activities: list[Activity]) -> np.ndarray:
+    """`meets` for many listings at once."""
+    if not activities:
+        return np.zeros(0, dtype=bool)
+    return _any(np.vstack([bits(a) for a in activities]), wish_mask(w))
