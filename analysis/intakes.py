@@ -38,10 +38,18 @@ def language_group(languages: list[str]) -> str:
     return "nl" if "nl" in languages else (languages[0] if languages else UNKNOWN)
 
 
-def unmet_wishes(wishes: list[str], reachable: set[str]) -> list[str]:
-    """The wishes a tailored offer was needed for: those with nothing of their kind within reach,
-    or, when every wish had something of its kind (but nothing fitting), all of them."""
-    return [w for w in wishes if w not in reachable] or list(wishes)
+def recorded_wishes(verdict) -> tuple[list[str], list[str] | None]:
+    """The client's wishes as categories, and those a tailored offer was needed for (None: none was),
+    both read off the per-wish verdict the coach saw (matcher.tailored.TailoredVerdict). A wish that
+    was understood but is of no category counts as OTHER_WISH; one nothing understood is no demand."""
+    def categories(wishes) -> list[str]:
+        found = [c for v in wishes for c in (v.categories or ([OTHER_WISH] if v.source != "need" else []))]
+        return list(dict.fromkeys(found))
+    understood = [v for v in verdict.wishes if v.status != "not_understood"]
+    wishes = categories(understood)
+    if not verdict.needed:
+        return wishes, None
+    return wishes, categories([v for v in understood if v.status == "unmet"]) or wishes
 
 
 def anonymous_record(store: Store, profile: ClientProfile, lat: float, lon: float, wishes: list[str],
@@ -108,10 +116,9 @@ def _record(row: dict, line: int) -> IntakeRecord:
                         row["outcome_month"] or None)
 
 
-def record_match(store: Store, matcher, profile: ClientProfile, result, month: str | None = None) -> IntakeRecord:
+def record_match(store: Store, profile: ClientProfile, result, month: str | None = None) -> IntakeRecord:
     """Record one match (matcher.engine.MatchResult) anonymously; return the stored record."""
-    wishes = matcher.wishes(profile)
-    unmet = unmet_wishes(wishes, result.reachable_categories) if result.tailored.needed else None
+    wishes, unmet = recorded_wishes(result.tailored)
     record = anonymous_record(store, profile, result.lat, result.lon, wishes, unmet, month)
     store.add_intakes([record])
     return record

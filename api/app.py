@@ -16,12 +16,10 @@ from api import accounts, listings, municipality, settings, upkeep
 from api.auth import Caller, LoginThrottle, allow, document_roles
 from api.hsds_routes import hsds_router
 from api.pages import add_pages
-from api.schemas import (
-    ActivityOut, ErrorResponse, Health, LocationOut, MatchRequest, MatchResponse, SuggestionOut,
-    TailoredOut,
-)
+from api.schemas import ErrorResponse, Health, MatchRequest, MatchResponse, TaxonomyOut
 from catalog.freshness import stale_after_days
 from catalog.store import Store, open_store
+from catalog.taxonomy import taxonomy
 from matcher.engine import LocationUnknown, Matcher
 
 log = logging.getLogger("socialmap.api")
@@ -30,11 +28,12 @@ ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the 
           403: {"model": ErrorResponse, "description": "Only coaches and admins match clients"}}
 
 
-def _preload(store: Store) -> None:
-    """Decode the catalog into memory, then keep those long-lived objects out of the garbage
-    collector's full passes (they made the slowest requests several times slower)."""
+def _preload(matcher: Matcher) -> None:
+    """Decode the catalog into memory (with each listing's words and knowledge bits), then keep
+    those long-lived objects out of the garbage collector's full passes (they made the slowest
+    requests several times slower)."""
     try:
-        count = store.preload()
+        count = matcher.warm()
         gc.collect()
         gc.freeze()
         log.info("preloaded %d activities", count)
@@ -57,7 +56,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             state["matcher"] = Matcher(state["store"], encoder)
         app.state.matcher = state["matcher"]
         log.info("serving %d activities", state["store"].count())
-        threading.Thread(target=_preload, args=(state["store"],), daemon=True).start()
+        threading.Thread(target=_preload, args=(state["matcher"],), daemon=True).start()
         yield
         if store is None:
             state["store"].close()
@@ -87,6 +86,12 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         return Health(status="ok", activities=s.count(), schema_version=s.schema_version(),
                       model=state["matcher"].encoder.name)
 
+    @app.get("/taxonomy", response_model=TaxonomyOut, tags=["matching"])
+    def activity_taxonomy():
+        """The activity types, needs and target groups the matcher assigns (the keys in `types` and
+        `target_groups` of an activity, which an editor may correct)."""
+        return TaxonomyOut.of(taxonomy())
+
     @app.post("/match", response_model=MatchResponse, responses=ERRORS, tags=["matching"])
     def match(request: MatchRequest, caller: Caller = Depends(allow("coach"))):
         """Ranked, explained suggestions for one client, and whether a tailored offer is needed."""
@@ -94,16 +99,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             result = state["matcher"].match(request, limit=request.limit)
         except LocationUnknown as e:
             raise HTTPException(422, str(e))
-        intake_id = record_match(state["store"], state["matcher"], request, result).id if request.record else None
-        return MatchResponse(
-            suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity), distance_km=s.distance_km,
-                                       score=s.score, explanation=s.explanation, compromises=s.compromises,
-                                       signals={k: round(v, 4) for k, v in s.signals.items()})
-                         for i, s in enumerate(result.suggestions)],
-            tailored=TailoredOut(needed=result.tailored.needed, reason=result.tailored.reason,
-                                 unmet_wishes=result.tailored.unmet_wishes),
-            location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
-            within_reach=result.within_reach, excluded=result.excluded, intake_id=intake_id)
+        intake_id = record_match(state["store"], request, result).id if request.record else None
+        return MatchResponse.of(result, intake_id)
 
     for router in (listings.router, upkeep.router, accounts.router, municipality.router,
                    hsds_router(lambda: state["store"])):

@@ -56,10 +56,10 @@ def hsds_router(get_store: Callable[[], Store]) -> APIRouter:
             if category is None:
                 if str(taxonomy_term_id) in taxonomy.by_id["taxonomy_term"]:
                     raise HTTPException(422, "taxonomy_term_id: filter by a term of the taxonomy "
-                                             f"{CATEGORY_TAXONOMY}; the other terms hold values of every service")
+                                             f"{CATEGORY_TAXONOMY}; filtering by terms of our other taxonomies is not offered")
                 raise _NoMatch
         if taxonomy_id is not None and str(taxonomy_id) not in taxonomy.by_id["taxonomy"]:
-            raise _NoMatch  # every service has terms of both our taxonomies
+            raise _NoMatch  # a taxonomy of ours: not narrowed (every service has categories and properties)
         if organization_id is not None:
             organisation = directory.organisation(store, str(organization_id))
             if organisation is None:
@@ -180,7 +180,7 @@ def hsds_router(get_store: Callable[[], Store]) -> APIRouter:
     @router.get("/taxonomies", openapi_extra=PUBLIC)
     def taxonomies(search: str | None = Search, format: Literal["json"] = Format,
                    page: int = Page, per_page: int = PerPage):
-        """Our two taxonomies: the categories, and the properties HSDS has no field for."""
+        """Our taxonomies: the categories, the properties HSDS has no field for, activity types and target groups."""
         found = [plain(t) for t in taxonomy.records["taxonomy"] if _mentions(t, search, ("name", "description"))]
         return page_of(found[(page - 1) * per_page:page * per_page], len(found), page, per_page)
 

@@ -8,9 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.freshness import is_stale
-from catalog.model import Activity
+from catalog.model import CATEGORY_LABELS, Activity
 from catalog.records import OUTCOMES, ROLES
+from catalog.taxonomy import taxonomy
 from matcher.profile import ClientProfile
+from matcher.wish_fit import activity_types
 
 
 class MatchRequest(ClientProfile):
@@ -18,6 +20,19 @@ class MatchRequest(ClientProfile):
     record: bool = Field(False, description="Record this match for the municipality's gap analysis, anonymously: "
                                             "postcode area, wijk, age band, gender, languages, wishes as categories, "
                                             "tailored or not. Nothing else of the intake is kept.")
+
+
+class TypeOut(BaseModel):
+    key: str
+    label: str
+
+
+def _types_out(a: Activity) -> dict:
+    t = taxonomy()
+    types, groups = activity_types(a)   # as stored; assigned now for a listing stored without them
+    return {"types": [TypeOut(key=k, label=t.label(k)) for k in types],
+            "target_groups": [TypeOut(key=g, label=t.groups[g].label if g in t.groups else g) for g in groups],
+            "types_source": a.types_source}
 
 
 class ActivityOut(BaseModel):
@@ -45,6 +60,10 @@ class ActivityOut(BaseModel):
     stale: bool = Field(description="not confirmed by its provider for longer than the freshness setting "
                                     "(SOCIALMAP_STALE_AFTER_MONTHS, default 12)")
     contact: str
+    types: list[TypeOut] = Field(description="the kinds of activity it is (taxonomy), assigned from its words "
+                                             "at import or set by its editor")
+    target_groups: list[TypeOut] = Field(description="the groups it is for; empty when open to all")
+    types_source: str = Field(description="auto (assigned from the text) or editor (corrected by its editor)")
     paused: bool = Field(description="kept, but suggested to nobody until its organisation resumes it")
     version: int = Field(description="raised on every change; send it back in If-Match when you edit")
 
@@ -57,7 +76,8 @@ class ActivityOut(BaseModel):
                    postcode=a.postcode, neighbourhood=a.neighbourhood, lat=a.lat, lon=a.lon,
                    schedule=[str(s) for s in a.schedule], cost_eur_month=a.cost_eur_month,
                    wheelchair=a.wheelchair, capacity=a.capacity, last_verified=a.last_verified,
-                   stale=is_stale(a, today), contact=a.contact, paused=a.paused, version=a.version)
+                   stale=is_stale(a, today), contact=a.contact, paused=a.paused, version=a.version,
+                   **_types_out(a))
 
 
 class SuggestionOut(BaseModel):
@@ -67,13 +87,64 @@ class SuggestionOut(BaseModel):
     score: float
     explanation: str = Field(description="Dutch, for the coach: what matched, distance, compromises")
     compromises: list[str]
+    fit: float = Field(description="how likely a coach would really propose it (0-1), learned from judged sets")
+    meets: list[str] = Field(description="the wishes it meets, in the coach's words")
     signals: dict[str, float]
 
 
+class NearestOut(BaseModel):
+    id: str
+    title: str
+    distance_km: float
+
+
+class WishOut(BaseModel):
+    wish: str = Field(description="the coach's keyword, or the words of the narrative it was read from")
+    source: Literal["keyword", "narrative", "need"]
+    status: Literal["met", "unmet", "not_understood"]
+    understood_as: list[str] = Field(description="the kinds of activity (or category, need) it was read as")
+    met_by: list[str] = Field(description="ids of the suggestions that meet it")
+    nearest: NearestOut | None = Field(None, description="unmet: the nearest fitting offer beyond reach")
+
+
 class TailoredOut(BaseModel):
-    needed: bool = Field(description="true: no fitting activity within reach; search further or have an offer made")
+    needed: bool = Field(description="true: no wish is met by a suggestion; search further or have an offer made. "
+                                     "Exactly when no entry of `wishes` has status met.")
     reason: str
-    unmet_wishes: list[str]
+    wishes: list[WishOut] = Field(description="the verdict per wish")
+    unmet_wishes: list[str] = Field(description="the wishes not met (unmet or not understood)")
+
+
+class EvidenceOut(BaseModel):
+    key: str
+    label: str
+    words: list[str] = Field(description="the words of the intake that show it")
+
+
+class IntakeOut(BaseModel):
+    """What the matcher read in the intake (shown to the coach, never stored)."""
+    wish_types: list[EvidenceOut]
+    needs: list[EvidenceOut]
+    groups: list[EvidenceOut] = Field(description="target groups the client is in (mantelzorgers, nieuwkomers, ...)")
+    refused: list[EvidenceOut] = Field(description="kinds, categories and groups the client does not want")
+    constraints: list[EvidenceOut] = Field(description="conditions such as budget or distance: never wishes")
+
+    @classmethod
+    def of(cls, intake) -> "IntakeOut":
+        t = taxonomy()
+        wish_types: dict[str, list[str]] = {}
+        for w in intake.wishes:
+            for key, words in w.types.items():
+                wish_types.setdefault(key, []).extend(x for x in words if x not in wish_types.get(key, []))
+        group_label = lambda g: t.groups[g].label if g in t.groups else g  # noqa: E731
+        refused = ([EvidenceOut(key=k, label=t.label(k), words=v) for k, v in intake.refused_types.items()]
+                   + [EvidenceOut(key=k, label=CATEGORY_LABELS[k], words=v) for k, v in intake.refused_categories.items()]
+                   + [EvidenceOut(key=k, label=group_label(k), words=v) for k, v in intake.refused_groups.items()])
+        return cls(wish_types=[EvidenceOut(key=k, label=t.label(k), words=v) for k, v in wish_types.items()],
+                   needs=[EvidenceOut(key=k, label=t.needs[k].label, words=v) for k, v in intake.needs.items()],
+                   groups=[EvidenceOut(key=k, label=group_label(k), words=v) for k, v in intake.groups.items()],
+                   refused=refused,
+                   constraints=[EvidenceOut(key=k, label=k, words=v) for k, v in intake.constraints.items()])
 
 
 class LocationOut(BaseModel):
@@ -85,11 +156,28 @@ class LocationOut(BaseModel):
 class MatchResponse(BaseModel):
     suggestions: list[SuggestionOut]
     tailored: TailoredOut
+    intake: IntakeOut
     location: LocationOut
     within_reach: int = Field(description="activities within the maximum distance")
     excluded: dict[str, int] = Field(description="activities within reach left out, per hard constraint")
     intake_id: str | None = Field(None, description="with record=true: the id to report the outcome to "
                                                     "(POST /intakes/{id}/outcome)")
+
+    @classmethod
+    def of(cls, result, intake_id: str | None = None) -> "MatchResponse":
+        t = result.tailored
+        return cls(
+            suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity), distance_km=s.distance_km,
+                                       score=s.score, explanation=s.explanation, compromises=s.compromises,
+                                       fit=s.fit, meets=s.meets, signals={k: round(v, 4) for k, v in s.signals.items()})
+                         for i, s in enumerate(result.suggestions)],
+            tailored=TailoredOut(needed=t.needed, reason=t.reason, unmet_wishes=t.unmet_wishes, wishes=[
+                WishOut(wish=w.wish, source=w.source, status=w.status, understood_as=w.kinds, met_by=w.met_by,
+                        nearest=NearestOut(id=w.nearest[0], title=w.nearest[1], distance_km=w.nearest[2])
+                        if w.nearest else None) for w in t.wishes]),
+            intake=IntakeOut.of(result.intake),
+            location=LocationOut(lat=result.lat, lon=result.lon, source=result.location_source),
+            within_reach=result.within_reach, excluded=result.excluded, intake_id=intake_id)
 
 
 class ActivityPage(BaseModel):
@@ -104,6 +192,42 @@ class Health(BaseModel):
     activities: int
     schema_version: int
     model: str
+
+
+class TaxonomyTypeOut(BaseModel):
+    key: str
+    label: str
+    categories: list[str]
+    needs: list[str]
+    groups: list[str]
+    activity_terms: list[str]
+    wish_terms: list[str]
+
+
+class TaxonomyGroupOut(BaseModel):
+    key: str
+    label: str
+    kind: str
+    min_age: int | None
+    max_age: int | None
+
+
+class TaxonomyOut(BaseModel):
+    """The knowledge the matcher works with: kinds of activity, the needs they serve, target groups."""
+    version: str
+    types: list[TaxonomyTypeOut]
+    needs: list[TypeOut]
+    groups: list[TaxonomyGroupOut]
+
+    @classmethod
+    def of(cls, t) -> "TaxonomyOut":
+        return cls(version=t.version,
+                   types=[TaxonomyTypeOut(key=k, label=v.label, categories=list(v.categories), needs=list(v.needs),
+                                          groups=list(v.groups), activity_terms=list(v.activity_terms),
+                                          wish_terms=list(v.wish_terms)) for k, v in t.types.items()],
+                   needs=[TypeOut(key=k, label=v.label) for k, v in t.needs.items()],
+                   groups=[TaxonomyGroupOut(key=k, label=v.label, kind=v.kind, min_age=v.min_age, max_age=v.max_age)
+                           for k, v in t.groups.items()])
 
 
 class ErrorDetail(BaseModel):
@@ -143,6 +267,12 @@ class ActivityFields(BaseModel):
     capacity: str | None = Field(None, max_length=20, description="open, waitlist or full")
     last_verified: dt.date | None = None
     contact: str | None = Field(None, max_length=200)
+    types: list[str] | None = Field(None, max_length=20, description="the kinds of activity it is (keys of GET "
+                                    "/taxonomy); setting them corrects the automatic assignment for good")
+    target_groups: list[str] | None = Field(None, max_length=20, description="the groups it is for (keys of "
+                                            "GET /taxonomy), e.g. mantelzorgers; [] when it is open to all")
+    types_source: Literal["auto", "editor"] | None = Field(None, description="'auto': assign types and groups "
+                                                           "from the text again, dropping a correction")
 
 
 class ActivityCreate(ActivityFields):

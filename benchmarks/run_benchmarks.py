@@ -32,7 +32,6 @@ import cProfile
 import datetime as dt
 import io
 import itertools
-import json
 import os
 import platform
 import pstats

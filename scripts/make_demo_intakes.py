@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.intakes import anonymous_record, unmet_wishes, write_intakes_csv  # noqa: E402
+from analysis.intakes import anonymous_record, recorded_wishes, write_intakes_csv  # noqa: E402
 from api import settings  # noqa: E402
 from catalog.postcode_import import read_postcode_csv  # noqa: E402
 from catalog.sqlite_store import SqliteStore  # noqa: E402
@@ -60,8 +60,7 @@ def main() -> int:
             entry = json.loads(line)
             profile = ClientProfile.model_validate(entry["profile"])
             result = matcher.match(profile, limit=10, today=TODAY)
-            wishes = matcher.wishes(profile)
-            unmet = unmet_wishes(wishes, result.reachable_categories) if result.tailored.needed else None
+            wishes, unmet = recorded_wishes(result.tailored)
             record = anonymous_record(store, profile, result.lat, result.lon, wishes, unmet, entry["month"])
             first = result.suggestions[0].activity.id if result.suggestions else None
             outcome, activity, outcome_month = simulated_outcome(rng, record.tailored_needed, first, entry["month"])

@@ -187,8 +187,16 @@ def test_an_intake_csv_with_extra_columns_is_refused(tmp_path):
         read_intakes_csv(tmp_path / "i.csv")
 
 
-def test_a_tailored_offer_is_attributed_to_the_wishes_with_nothing_of_their_kind_nearby():
-    from analysis.intakes import unmet_wishes
-    assert unmet_wishes(["ontmoeting", "overig"], {"ontmoeting", "spel"}) == ["overig"]
-    assert unmet_wishes(["ontmoeting", "dansen"], {"ontmoeting"}) == ["dansen"]
-    assert unmet_wishes(["ontmoeting"], {"ontmoeting"}) == ["ontmoeting"]   # there is some, but none fits
+def test_the_record_reads_its_wishes_off_the_per_wish_verdict():
+    from analysis.intakes import recorded_wishes
+    from matcher.tailored import TailoredVerdict, WishVerdict
+    met = WishVerdict("wandelen", "keyword", "met", ["Wandelgroep"], ["wandelen"], ["a1"])
+    unmet = WishVerdict("zweefvliegen", "keyword", "unmet", ["de woorden zelf"], [])
+    puzzling = WishVerdict("asdfgh", "keyword", "not_understood", [], [])
+    need = WishVerdict("onder de mensen komen", "need", "unmet", ["onder de mensen komen"], [])
+    assert recorded_wishes(TailoredVerdict(False, "", [met, unmet, puzzling, need])) == (["wandelen", "overig"], None)
+    dancing = WishVerdict("dansen", "keyword", "unmet", ["Dansen"], ["dansen"])
+    assert recorded_wishes(TailoredVerdict(True, "", [dancing, unmet, puzzling])) == (["dansen", "overig"],
+                                                                                     ["dansen", "overig"])
+    # nothing understood: no demand of any kind is counted
+    assert recorded_wishes(TailoredVerdict(True, "", [puzzling])) == ([], [])

@@ -23,7 +23,8 @@ PROFILE = {
 ACTIVITY_FIELDS = {"id", "title", "description", "organisation", "kind", "categories", "min_age",
                    "max_age", "gender", "languages", "culture", "address", "postcode", "neighbourhood",
                    "lat", "lon", "schedule", "cost_eur_month", "wheelchair", "capacity",
-                   "last_verified", "stale", "contact", "paused", "version"}
+                   "last_verified", "stale", "contact", "paused", "version", "types", "target_groups",
+                   "types_source"}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_match_returns_ranked_explained_suggestions(client):
     assert scores[0] == max(scores)
     assert {"wandelen", "natuur", "ontmoeting"} & set(suggestions[0]["activity"]["categories"])
     tailored = data["tailored"]
-    assert set(tailored) == {"needed", "reason", "unmet_wishes"}
+    assert set(tailored) == {"needed", "reason", "unmet_wishes", "wishes"}
     assert tailored["needed"] is False and tailored["reason"]
     assert data["location"] == {"lat": CENTRE[0], "lon": CENTRE[1], "source": "coordinates"}
     assert data["within_reach"] >= len(suggestions)

@@ -47,6 +47,7 @@ def test_a_recorded_match_keeps_only_areas_bands_and_categories(client, editable
     assert record.wijk == editable_store.postcode("3701 DT").neighbourhood
     assert "wandelen" in record.wishes and set(record.wishes) <= set(WISHES)   # categories, not the words
     assert len(record.month) == 7                                   # the month, not the day
+    assert record.tailored_needed == r.json()["tailored"]["needed"]  # the verdict the coach saw
     # The match wrote one row, of the intakes table, and nothing of the story reached it or any log line.
     written = [line for line in editable_store.db.iterdump() if line not in before]
     assert len(written) == 1 and written[0].startswith('INSERT INTO "intakes"')

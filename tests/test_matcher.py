@@ -192,7 +192,6 @@ def test_fast_path_gives_the_same_ranking_as_scoring_everything(matcher, demo_st
     scoring every feasible activity in full and ranking them."""
     from matcher.constraints import broken_constraints
     from matcher.signals import score_signals, weighted
-    from matcher.tailored import is_fitting
 
     rng = random.Random(2024)
     for n in range(30):
@@ -208,8 +207,10 @@ def test_fast_path_gives_the_same_ranking_as_scoring_everything(matcher, demo_st
         expected = diversify(sorted(everything, key=lambda c: (-c.score, c.distance_km, c.activity.id)), limit)
         assert [s.activity.id for s in result.suggestions] == [c.activity.id for c in expected], n
         assert [s.score for s in result.suggestions] == pytest.approx([c.score for c in expected], abs=1e-3)
-        if any(is_fitting(c) for c in everything):
-            assert result.tailored.needed is False, n
+        met = [w for w in result.tailored.wishes if w.status == "met"]
+        assert result.tailored.needed is (not met), n
+        shown = {s.activity.id for s in result.suggestions}
+        assert all(w.met_by and set(w.met_by) <= shown for w in met), n
 
 
 def test_keywords_tolerate_a_typo(demo_store):

@@ -1,0 +1,221 @@
+"""The knowledge layer: activity types of listings and intakes, Dutch text handling, target groups,
+the per-wish verdict and the learned weights."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+
+import pytest
+
+from catalog.csv_import import read_catalog_csv
+from catalog.taxonomy import TAXONOMY_FILE, load, taxonomy
+from matcher import signals
+from matcher.activity_types import assign
+from matcher.dutch import stem
+from matcher.intake import analyse
+from matcher.keywords import keyword_hits
+from matcher.profile import ClientProfile
+from matcher.tailored import MET, NOT_UNDERSTOOD
+from tests.helpers import CENTRE, DEMO_CATALOG, random_profile
+
+BASE = read_catalog_csv(DEMO_CATALOG).activities[0]
+
+
+def listing(title: str, description: str, categories: list[str], **fields):
+    return dataclasses.replace(BASE, title=title, description=description, categories=categories, types=None,
+                               target_groups=None, min_age=None, max_age=None, **fields)
+
+
+def intake(interests: str = "", narrative: str = "", **fields):
+    return analyse(ClientProfile(interests=interests, narrative=narrative, lat=CENTRE[0], lon=CENTRE[1], **fields))
+
+
+def wish_types(interests: str = "", narrative: str = "", **fields) -> set[str]:
+    return {t for w in intake(interests, narrative, **fields).wishes for t in w.types}
+
+
+# --- the taxonomy as data --------------------------------------------------------------------
+
+def test_the_taxonomy_loads_and_every_reference_in_it_exists():
+    t = load(TAXONOMY_FILE)
+    assert len(t.types) >= 200 and len(t.needs) >= 10 and len(t.groups) >= 15
+    for key, activity_type in t.types.items():
+        assert activity_type.label and activity_type.categories, key
+        assert set(activity_type.needs) <= set(t.needs), key
+        assert set(activity_type.groups) <= set(t.groups), key
+    kinds = {g.kind for g in t.groups.values()}
+    assert kinds == {"condition", "situation", "age"}
+
+
+def test_a_broken_taxonomy_is_refused_with_the_place_of_the_mistake(tmp_path):
+    data = json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    first = next(iter(data["types"]))
+    data["types"][first]["needs"] = ["bestaat_niet"]
+    path = tmp_path / "taxonomy.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{first}.*bestaat_niet"):
+        load(path)
+
+
+# --- listings get their types ------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, description, categories, expected", [
+    ("Repair Café", "Kapotte broodrooster of fiets? Vrijwillige reparateurs helpen je het zelf te maken.",
+     ["klussen", "vrijwilligerswerk"], "repair_cafe"),
+    ("Handwerkclub De Steek", "Breien, haken en borduren op woensdagmiddag.", ["creatief"], "handwerkclub"),
+    ("Moestuin De Groene Vingers", "Samen groenten kweken in de buurtmoestuin.", ["tuinieren"], "buurtmoestuin"),
+    ("Kaartclub", "Klaverjassen en rikken op dinsdagmiddag.", ["spel"], "klaverjassen"),
+    ("Alzheimer Café", "Voor mensen met dementie en hun mantelzorgers: uitleg en lotgenotencontact.",
+     ["lotgenoten"], "alzheimercafe"),
+])
+def test_a_listing_gets_the_type_its_words_name(title, description, categories, expected):
+    assert expected in assign(listing(title, description, categories)).types
+
+
+def test_a_listing_for_a_group_gets_that_target_group():
+    groups = assign(listing("Alzheimer Café", "Voor mensen met dementie en hun mantelzorgers.", ["lotgenoten"])).groups
+    kinds = {taxonomy().groups[g].kind for g in groups}
+    assert "condition" in kinds
+    assert assign(listing("Wandelgroep", "Elke dinsdag een rondje door het park.", ["wandelen"])).groups == []
+
+
+def test_an_age_limit_makes_an_age_group():
+    a = listing("Jongerenwerk", "Chillen en gamen in het jongerencentrum.", ["ontmoeting"], )
+    a = dataclasses.replace(a, max_age=23)
+    groups = assign(a).groups
+    assert any(taxonomy().groups[g].kind == "age" for g in groups)
+
+
+def test_every_assignment_shows_its_evidence():
+    a = assign(listing("Repair Café", "Samen repareren in plaats van weggooien.", ["klussen"]))
+    assert a.types and all(a.evidence[t] for t in a.types)
+
+
+# --- intakes: wishes, refusals, constraints --------------------------------------------------------
+
+@pytest.mark.parametrize("interests, expected", [
+    ("yürüyüş", "wandelgroep"),       # Turkish
+    ("المشي", "wandelgroep"),          # Arabic
+    ("spacer", "wandelgroep"),         # Polish
+    ("walking", "wandelgroep"),        # English
+    ("gardening", "buurtmoestuin"),
+    ("sleutelen", "repair_cafe"),
+])
+def test_foreign_and_colloquial_words_point_to_the_type(interests, expected):
+    assert expected in wish_types(interests)
+
+
+def test_past_jobs_and_hobbies_in_the_narrative_point_to_a_type():
+    found = wish_types(narrative="Meneer sleutelde vroeger aan brommers en was monteur bij de garage.")
+    assert found & {"repair_cafe", "fietsenwerkplaats", "sleutelclub_motoren", "mannenschuur"}
+
+
+def test_handig_never_matches_handwerken():
+    assert stem("handig") != stem("hand")
+    assert "handwerkclub" not in wish_types("handig")
+    knitting = listing("Handwerkclub", "Samen handwerken: breien en haken.", ["creatief"])
+    assert keyword_hits(["handig"], knitting) == []
+
+
+@pytest.mark.parametrize("narrative, refused_category", [
+    ("Mevrouw wil geen sport, daar heeft ze een hekel aan.", "bewegen"),
+    ("Niet bij de kerk, dat wil hij echt niet.", "levensbeschouwing"),
+])
+def test_a_refusal_is_no_wish(narrative, refused_category):
+    x = intake("wandelen", narrative)
+    assert refused_category in x.refused_categories or any(
+        refused_category in taxonomy().types[t].categories for t in x.refused_types)
+    assert all(refused_category not in w.categories for w in x.wishes)
+
+
+@pytest.mark.parametrize("interests", ["weinig geld", "dichtbij huis", "niet bij de bejaarden", "geen sport"])
+def test_constraints_and_refusals_as_keywords_are_no_wishes(interests):
+    assert intake(interests).wishes == []
+
+
+def test_the_client_is_in_a_group_only_when_the_intake_says_so():
+    carer = intake("wandelen", "Mevrouw zorgt al jaren voor haar man, die dementie heeft.")
+    assert any(taxonomy().groups[g].kind == "situation" for g in carer.groups)
+    plain = intake("wandelen", "Meneer is met pensioen en verveelt zich.")
+    assert not any(taxonomy().groups[g].kind in ("situation", "condition") for g in plain.groups)
+
+
+# --- matching: target groups and the per-wish verdict -------------------------------------------------
+
+def test_a_group_for_a_condition_is_not_offered_to_a_client_who_never_mentioned_it(matcher):
+    result = matcher.match(ClientProfile(interests="koffie drinken, praten", lat=CENTRE[0], lon=CENTRE[1],
+                                         age=70, max_distance_km=5), limit=10)
+    conditions = {k for k, g in taxonomy().groups.items() if g.kind == "condition"}
+    assert all(not set(s.activity.target_groups or []) & conditions for s in result.suggestions[:5])
+
+
+def test_the_overall_verdict_follows_from_the_wishes(matcher):
+    rng = random.Random(11)
+    for _ in range(40):
+        result = matcher.match(random_profile(rng), limit=10)
+        t = result.tailored
+        shown = {s.activity.id: s for s in result.suggestions}
+        met = [w for w in t.wishes if w.status == MET]
+        assert t.needed == (not met), t.reason
+        for w in met:
+            assert w.met_by and set(w.met_by) <= set(shown)     # named, and among the suggestions
+            assert all(shown[i].fit >= signals.CURRENT.threshold for i in w.met_by)
+        for s in result.suggestions:
+            assert s.meets == [w.wish for w in met if s.activity.id in w.met_by]
+
+
+@pytest.mark.parametrize("interests", ["asdfgh", "qwrtzx, jjjkkk"])
+def test_gibberish_is_not_understood_and_never_met(matcher, interests):
+    result = matcher.match(ClientProfile(interests=interests, lat=CENTRE[0], lon=CENTRE[1], max_distance_km=3))
+    t = result.tailored
+    assert [w.status for w in t.wishes] == [NOT_UNDERSTOOD] * len(t.wishes) and t.wishes
+    assert t.needed is True and "niet begrepen" in t.reason.lower()
+
+
+def test_punctuation_only_interests_are_no_wishes():
+    assert intake(", , ,").wishes == []
+
+
+def test_a_wish_not_understood_beside_one_that_is_met_is_reported(matcher):
+    result = matcher.match(ClientProfile(interests="wandelen, asdfgh", lat=CENTRE[0], lon=CENTRE[1],
+                                         age=70, max_distance_km=3))
+    status = {w.wish: w.status for w in result.tailored.wishes}
+    assert status["asdfgh"] == NOT_UNDERSTOOD and status["wandelen"] == MET
+    assert result.tailored.needed is False and "Niet begrepen: 'asdfgh'" in result.tailored.reason
+
+
+def test_adding_a_wish_never_takes_away_a_fit(matcher):
+    profile = dict(lat=CENTRE[0], lon=CENTRE[1], age=70, max_distance_km=3)
+    one = matcher.match(ClientProfile(interests="zingen", **profile))
+    more = matcher.match(ClientProfile(interests="zingen, zweefvliegen, zeilen op zee, bergbeklimmen", **profile))
+    assert one.tailored.needed is False
+    status = {w.wish: w.status for w in more.tailored.wishes}
+    assert status["zingen"] == MET and more.tailored.needed is False
+
+
+def test_an_explanation_names_the_wish_and_the_type(matcher):
+    result = matcher.match(ClientProfile(interests="wandelen", lat=CENTRE[0], lon=CENTRE[1], age=70,
+                                         max_distance_km=3))
+    first = next(s for s in result.suggestions if s.meets)
+    assert "'wandelen'" in first.explanation
+
+
+# --- learned weights ---------------------------------------------------------------------------------
+
+def test_the_learned_weights_load_and_are_in_use():
+    assert signals.WEIGHTS_FILE.exists(), "train them: python -m training.train"
+    model = signals.Model.from_file(signals.WEIGHTS_FILE)
+    assert set(model.weights) == set(signals.HAND_WEIGHTS)
+    assert 0 < model.threshold < 1 and model.slope > 0
+    assert signals.CURRENT.weights == model.weights and signals.CURRENT.source == signals.WEIGHTS_FILE.name
+    data = json.loads(signals.WEIGHTS_FILE.read_text())
+    assert len(data["trained_on"]) >= 4 and "dev" not in data["trained_on"]
+
+
+def test_a_weights_file_without_every_signal_is_refused(tmp_path):
+    data = json.loads(signals.WEIGHTS_FILE.read_text())
+    data["weights"].pop(next(iter(data["weights"])))
+    (tmp_path / "w.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="retrain"):
+        signals.Model.from_file(tmp_path / "w.json")

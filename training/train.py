@@ -1,0 +1,218 @@
+"""Learn how the matcher combines its signals, from the judged sets in training/sets/.
+
+    .venv/bin/python -m training.train            # writes matcher/weights.json, prints leave-one-out figures
+    .venv/bin/python -m training.train --check    # the same, but writes nothing
+
+Three things are learned, all from the corpus (the dev set is never read here):
+1. the ranking weights: a linear pairwise model (logistic regression on the signal differences of
+   two activities of one intake that the judge graded differently, weighted by their gain gap);
+2. the calibration: a logistic curve from score to "a coach grades it 2 or 3";
+3. the verdict's fit threshold: the one that gives the best tailored-offer F1 over the corpus.
+Leave-one-municipality-out figures show how it does on a municipality it was not trained on.
+Fixed seed: the same corpus gives the same file.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from matcher import signals
+from matcher.encoder import Encoder
+from matcher.engine import Matcher
+from matcher.profile import ClientProfile
+from training.corpus import SETS, JudgedSet, training_sets
+from training.scoring import f1, ndcg_at_10, score
+
+NAMES = list(signals.HAND_WEIGHTS)
+NEGATIVES_PER_POSITIVE = 40   # ungraded activities paired with each graded one (sampled)
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
+TODAY = dt.date(2026, 12, 1)   # freshness is judged against one fixed day, so a rerun gives the same file
+
+
+@dataclass
+class CaseData:
+    set_name: str
+    case_id: str
+    X: np.ndarray            # one row of signals per feasible activity
+    ids: list[str]
+    grades: np.ndarray
+    judged_grades: dict[str, int]
+
+
+def vector(sig: dict[str, float]) -> list[float]:
+    return [sig[n] for n in NAMES]
+
+
+def collect(s: JudgedSet, matcher: Matcher) -> list[CaseData]:
+    labels = s.labels()
+    out = []
+    for cid, case in s.cases().items():
+        candidates = matcher.all_candidates(ClientProfile.model_validate(case), today=TODAY)
+        grades = labels[cid]["grades"]
+        ids = [c.activity.id for c in candidates]
+        X = np.array([vector(c.signals) for c in candidates]) if candidates else np.zeros((0, len(NAMES)))
+        out.append(CaseData(s.name, cid, X, ids, np.array([grades.get(i, 0) for i in ids]), grades))
+    return out
+
+
+def pairs(cases: list[CaseData], seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = random.Random(seed)
+    diffs, ys, ws = [], [], []
+    for c in cases:
+        for i in np.flatnonzero(c.grades > 0):
+            lower = np.flatnonzero(c.grades < c.grades[i]).tolist()
+            zeros = [j for j in lower if c.grades[j] == 0]
+            kept = [j for j in lower if c.grades[j] > 0] + rng.sample(zeros, min(len(zeros), NEGATIVES_PER_POSITIVE))
+            for j in kept:
+                d = c.X[i] - c.X[j]
+                w = (2 ** c.grades[i] - 2 ** c.grades[j]) / (len(kept) ** 0.5)
+                flip = rng.random() < 0.5   # both orientations, so no intercept is needed
+                diffs.append(-d if flip else d)
+                ys.append(0 if flip else 1)
+                ws.append(w)
+    return np.array(diffs), np.array(ys), np.array(ws)
+
+
+def fit_weights(cases: list[CaseData], C: float, seed: int) -> np.ndarray:
+    X, y, w = pairs(cases, seed)
+    model = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
+    model.fit(X, y, sample_weight=w)
+    # A ranking does not change with the weights' scale; keep the hand weights' one (sum of |w|),
+    # so that score-unit settings such as the variety penalty (diversity.py) keep their meaning.
+    coef = model.coef_[0]
+    return coef * (sum(abs(v) for v in signals.HAND_WEIGHTS.values()) / max(float(np.abs(coef).sum()), 1e-9))
+
+
+def fit_calibration(cases: list[CaseData], weights: np.ndarray) -> tuple[float, float]:
+    scores = np.concatenate([c.X @ weights for c in cases if len(c.ids)])
+    fits = np.concatenate([c.grades >= 2 for c in cases if len(c.ids)])
+    model = LogisticRegression(C=100.0, max_iter=1000).fit(scores.reshape(-1, 1), fits)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def ranking_ndcg(cases: list[CaseData], weights: np.ndarray) -> float:
+    """nDCG@10 of ranking each case's feasible activities by score: the quick inner check."""
+    values = []
+    for c in cases:
+        if not c.judged_grades:
+            continue
+        order = np.argsort(-(c.X @ weights), kind="stable") if len(c.ids) else []
+        values.append(ndcg_at_10([c.ids[i] for i in order], c.judged_grades))
+    return float(np.mean(values))
+
+
+def choose_c(cases: list[CaseData], seed: int) -> float:
+    """The regularisation that ranks best on municipalities left out in turn."""
+    names = sorted({c.set_name for c in cases})
+    best = None
+    for C in C_GRID:
+        folds = [ranking_ndcg([c for c in cases if c.set_name == n],
+                              fit_weights([c for c in cases if c.set_name != n], C, seed)) for n in names]
+        mean = float(np.mean(folds))
+        if best is None or mean > best[1] + 1e-4:
+            best = (C, mean)
+    return best[0]
+
+
+def as_model(weights: np.ndarray, calibration: tuple[float, float], threshold: float) -> signals.Model:
+    return signals.Model(dict(zip(NAMES, weights.tolist())), calibration[0], calibration[1], threshold, "training")
+
+
+def verdict_scores(matcher: Matcher, s: JudgedSet) -> dict[str, float]:
+    """Per case, the best fit among the suggestions that meet a wish (-1 when none does): the
+    verdict says "fits" when it reaches the threshold."""
+    out = {}
+    for cid, case in s.cases().items():
+        result = matcher.match(ClientProfile.model_validate(case), limit=10, today=TODAY, fit_threshold=0.0)
+        out[cid] = max((x.fit for x in result.suggestions if x.meets), default=-1.0)
+    return out
+
+
+def choose_threshold(scores: list[tuple[float, bool]]) -> float:
+    best = (0.5, -1.0)
+    for t in THRESHOLDS:
+        tp = sum(1 for v, needed in scores if v < t and needed)
+        fp = sum(1 for v, needed in scores if v < t and not needed)
+        fn = sum(1 for v, needed in scores if v >= t and needed)
+        value = f1(tp, fp, fn)[2]
+        if value > best[1] + 1e-9:
+            best = (float(t), value)
+    return best[0]
+
+
+def evaluate(matcher: Matcher, s: JudgedSet) -> dict:
+    results = {}
+    for cid, case in s.cases().items():
+        r = matcher.match(ClientProfile.model_validate(case), limit=20, today=TODAY)
+        results[cid] = {"ranking": [x.activity.id for x in r.suggestions], "tailored_needed": r.tailored.needed}
+    return score(s.catalog_rows(), s.cases(), s.labels(), results)
+
+
+def learn(cases: list[CaseData], sets: list[JudgedSet], matchers: dict[str, Matcher], seed: int,
+          C: float) -> signals.Model:
+    weights = fit_weights(cases, C, seed)
+    calibration = fit_calibration(cases, weights)
+    signals.use(as_model(weights, calibration, 0.5))
+    scores = []
+    for s in sets:
+        labels = s.labels()
+        scores += [(v, labels[cid]["tailored_needed"]) for cid, v in verdict_scores(matchers[s.name], s).items()]
+    return as_model(weights, calibration, choose_threshold(scores))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(signals.WEIGHTS_FILE))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--check", action="store_true", help="learn and report, write nothing")
+    parser.add_argument("--sets", default=str(SETS), help="folder of judged sets (default training/sets)")
+    args = parser.parse_args(argv)
+    sets = training_sets(Path(args.sets))
+    if len(sets) < 2:
+        raise SystemExit("training needs at least two judged sets in training/sets/")
+    encoder = Encoder()
+    matchers = {s.name: Matcher(s.store(encoder), encoder) for s in sets}
+    signals.use(signals.Model(dict(signals.HAND_WEIGHTS)))  # signals do not depend on weights; bounds do
+    cases = [c for s in sets for c in collect(s, matchers[s.name])]
+    print(f"{len(sets)} sets, {len(cases)} cases, {sum(len(c.ids) for c in cases)} feasible pairs, "
+          f"{sum(int((c.grades > 0).sum()) for c in cases)} graded")
+    C = choose_c(cases, args.seed)
+    print(f"regularisation C = {C}")
+    loo = {}
+    for held in sets:
+        rest = [s for s in sets if s.name != held.name]
+        model = learn([c for c in cases if c.set_name != held.name], rest, matchers, args.seed, C)
+        signals.use(model)
+        loo[held.name] = evaluate(matchers[held.name], held)
+        m = loo[held.name]
+        print(f"  left out {held.name:16} nDCG@10 {m['ndcg@10']:.3f}  recall@10 {m['recall@10']:.3f}  "
+              f"tailored F1 {m['tailored_f1']:.3f}  violations@5 {m['violations@5']}  (threshold {model.threshold})")
+    final = learn(cases, sets, matchers, args.seed, C)
+    mean = {k: round(float(np.mean([m[k] for m in loo.values()])), 4) for k in ("ndcg@10", "recall@10", "tailored_f1")}
+    print(f"leave-one-municipality-out mean: {mean}")
+    print("weights: " + ", ".join(f"{n} {w:+.3f}" for n, w in final.weights.items()))
+    print(f"calibration slope {final.slope:.3f} intercept {final.intercept:.3f}; verdict threshold {final.threshold}")
+    if not args.check:
+        data = {"about": "Learned by `python -m training.train` from training/sets/ (never from the dev set).",
+                "trained_on": {s.name: len(s.cases()) for s in sets}, "seed": args.seed, "C": C,
+                "weights": {n: round(w, 5) for n, w in final.weights.items()},
+                "calibration": {"slope": round(final.slope, 5), "intercept": round(final.intercept, 5)},
+                "verdict": {"threshold": final.threshold},
+                "leave_one_out": loo}
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
