@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from catalog.csv_import import read_catalog_csv
+from catalog.taxonomy import taxonomy
 from catalog.hsds.export import export_datapackage, export_json
 from catalog.hsds.importer import import_datapackage
 from catalog.hsds.mapping import (
@@ -43,6 +44,23 @@ def package(demo, places, tmp_path_factory) -> Path:
     return out
 
 
+def test_listing_types_and_target_groups_are_published_as_terms(demo, places, tmp_path):
+    from matcher.activity_types import assign
+    typed = []
+    for a in demo:
+        found = assign(a)
+        typed.append(dataclasses.replace(a, types=found.types, target_groups=found.groups))
+    export_datapackage(typed, tmp_path, places)
+    terms = {t["id"]: t for t in table(tmp_path, "taxonomy_terms.csv")}
+    attributes = table(tmp_path, "attributes.csv")
+    for a, link in ((a, service_id(a.id)) for a in typed[:40]):
+        mine = {terms[x["taxonomy_term_id"]]["code"]: terms[x["taxonomy_term_id"]]["taxonomy"]
+                for x in attributes if x["link_id"] == link}
+        assert all(mine.get(t) == "socialmap-activity-types" for t in a.types), a.id
+        assert all(mine.get(g) == "socialmap-target-groups" for g in a.target_groups), a.id
+    assert sum(bool(a.types) for a in typed) >= 0.9 * len(typed)
+
+
 def table(directory: Path, name: str) -> list[dict]:
     with open(directory / name, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -63,8 +81,11 @@ def rewrite(directory: Path, name: str, change) -> None:
 def test_datapackage_rows_satisfy_the_hsds_table_schemas(package):
     assert hsds_checks.datapackage_errors(package) == []
     assert len(table(package, "services.csv")) == 194
-    assert len(table(package, "taxonomy_terms.csv")) == 25 + 6
-    assert {t["name"] for t in table(package, "taxonomies.csv")} == {"socialmap-categories", "socialmap-properties"}
+    known = taxonomy()
+    assert len(table(package, "taxonomy_terms.csv")) == 25 + 6 + len(known.types) + len(known.groups)
+    assert {t["name"] for t in table(package, "taxonomies.csv")} == {
+        "socialmap-categories", "socialmap-properties", "socialmap-activity-types", "socialmap-target-groups"}
+
     resources = {r["name"]: r for r in json.loads((package / "datapackage.json").read_text())["resources"]}
     assert {(k["fields"], k["reference"]["resource"]) for k in resources["schedule"]["schema"]["foreignKeys"]} == {
         ("service_id", "service"), ("location_id", "location"), ("service_at_location_id", "service_at_location")}

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from api.hsds_routes import hsds_router
 from catalog.geo import haversine_km
-from catalog.hsds.mapping import CATEGORY_TAXONOMY, PROPERTY_TAXONOMY, organization_id, taxonomy_id, term_id
+from catalog.hsds.mapping import (CATEGORY_TAXONOMY, GROUP_TAXONOMY, PROPERTY_TAXONOMY, TYPE_TAXONOMY,
+                                  organization_id, taxonomy_id, term_id)
 from tests import hsds_checks
 from tests.helpers import read_rows
 
@@ -131,13 +132,14 @@ def test_organizations(client, rows):
 
 def test_taxonomies_and_terms(client):
     taxonomies = page(client, "/hsds/taxonomies", hsds_checks.definition("taxonomy"))
-    assert {t["name"] for t in taxonomies["contents"]} == {CATEGORY_TAXONOMY, PROPERTY_TAXONOMY}
+    assert {t["name"] for t in taxonomies["contents"]} == {CATEGORY_TAXONOMY, PROPERTY_TAXONOMY, TYPE_TAXONOMY,
+                                                           GROUP_TAXONOMY}
     terms = page(client, "/hsds/taxonomy_terms", hsds_checks.definition("taxonomy_term"),
                  taxonomy_id=taxonomy_id(CATEGORY_TAXONOMY))
     assert terms["total_items"] == 25 and terms["contents"][1]["name"] == "wandelen"
     assert terms["contents"][1]["taxonomy_detail"]["name"] == CATEGORY_TAXONOMY
     assert page(client, "/hsds/taxonomy_terms", hsds_checks.definition("taxonomy_term"), search="samen eten",
-                top_only="true")["total_items"] == 1
+                top_only="true", taxonomy_id=taxonomy_id(CATEGORY_TAXONOMY))["total_items"] == 1
     one = client.get(f"/hsds/taxonomy_terms/{WALK}").json()
     assert hsds_checks.json_errors(one, hsds_checks.definition("taxonomy_term")) == [] and one["code"] == "wandelen"
     assert client.get(f"/hsds/taxonomies/{taxonomy_id(CATEGORY_TAXONOMY)}").json()["name"] == CATEGORY_TAXONOMY

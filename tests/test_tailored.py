@@ -60,7 +60,7 @@ def test_common_wish_in_the_centre_needs_no_tailored_offer(matcher, interests):
     result = verdict(matcher, interests=interests, age=70, max_distance_km=3)
     t = result.tailored
     assert t.needed is False
-    assert re.match(r"^\d+ passende activiteit\(en\) binnen 3,0 km\.$", t.reason)
+    assert re.match(r"^\d+ passende activiteit\(en\) binnen 3,0 km, voor '[^']+'(, '[^']+')*\.$", t.reason), t.reason
     assert result.suggestions
 
 
