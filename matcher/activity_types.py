@@ -57,8 +57,11 @@ def assign(a: Activity) -> Assignment:
     if not types:   # weak words only: the best kind that is of the listing's main category, if any
         main = a.categories[0] if a.categories else None
         types = [key for key, s in ranked if s >= FALLBACK_SCORE and main in k.taxonomy.types[key].categories][:1]
-    groups = dict.fromkeys(g for g in group_hits)
-    for key in types:
+    # A volunteer job that serves a group (taalmaatje voor nieuwkomers, bezoek bij ouderen) is for
+    # the volunteers, not for that group: its words name no target group.
+    serving = bool(a.categories) and a.categories[0] == "vrijwilligerswerk"
+    groups = dict.fromkeys(g for g in group_hits if not serving or k.taxonomy.groups[g].kind == "age")
+    for key in types if not serving else ():
         groups.update(dict.fromkeys(k.taxonomy.types[key].groups))
     groups.update(dict.fromkeys(_age_groups(a)))
     return Assignment(types, list(groups), {**{t: evidence[t] for t in types}, **group_hits})

@@ -21,9 +21,12 @@ _IG_ADJECTIVE = re.compile(r"^(.{3,}ig)(e|er|ere|st|ste|heid|heden)?$")
 # Heads too general to stand for a compound on their own: "werk" must not match vrijwilligerswerk.
 GENERIC_HEADS = (
     "groep club middag ochtend avond huis cafe plek punt uur dag les cursus werk vereniging team kring "
-    "soos centrum activiteit project dienst winkel kamer zaal tijd week maand ronde moment").split()
+    "soos centrum activiteit project dienst winkel kamer zaal tijd week maand ronde moment "
+    "heid schap").split()   # the last two are suffixes, not heads: gezellig-heid is about gezellig
+# Compounds whose parts mislead: a kringloop is no walk (loop), walking football no walking group.
+NEVER_SPLIT = frozenset("kringloop werkplaats mevrouw ziekenhuis boerderij voetbal wandelvoetbal walkingfootball".split())
 LINKS = ("", "s", "e", "en")   # what joins the parts of a Dutch compound (vrijwilliger-s-werk, bloem-en-)
-MIN_PART = 3   # a compound's modifier; its head needs MIN_HEAD letters
+MIN_PART = 4   # a compound's modifier ("zang"koor); shorter ones ("mev"rouw, "moe"stuin) split wrongly
 MIN_HEAD = 4
 
 
@@ -65,11 +68,12 @@ class Lexicon:
         return self._split(word)
 
     def _compute_parts(self, word: str) -> tuple[str, ...]:
-        if len(word) < 2 * MIN_PART + 1:
+        if len(word) < MIN_PART + MIN_HEAD or word in NEVER_SPLIT:
             return ()
         found: list[str] = []
-        # Every split whose head is a known stem, longest head first: moestuin before tuin.
-        for cut in range(MIN_PART, len(word) - MIN_HEAD + 1):
+        # The first split whose parts are known, shortest head first: buurt-huis, not buur-thuis
+        # (the head's own parts follow from the recursion: buurt-moestuin gives tuin too).
+        for cut in range(len(word) - MIN_HEAD, MIN_PART - 1, -1):
             head = word[cut:]
             if not self._is_known(head):
                 continue
@@ -81,10 +85,14 @@ class Lexicon:
                 if len(modifier) >= MIN_PART and (self._is_known(modifier) or self.parts(modifier)):
                     found += [stem(modifier), *self.parts(modifier), stem(head), *self.parts(head)]
                     break
-        if not found:  # an unknown modifier: the head alone still says what it is (X-moestuin)
+            if found:
+                break
+        if not found:  # an unknown modifier: the head alone still says what it is (X-moestuin), unless
+            # the word is a common word of its own and the rest no word ("mevrouw" is not about rouw)
             for cut in range(MIN_PART, len(word) - MIN_HEAD + 1):
                 if self._is_known(word[cut:]):
-                    found.append(stem(word[cut:]))
+                    if _zipf(word) < COMMON_WORD_ZIPF or _zipf(word[:cut]) >= REAL_WORD_ZIPF + 1:
+                        found.append(stem(word[cut:]))
                     break
         return tuple(p for p in dict.fromkeys(found) if p not in GENERIC_PARTS and p != stem(word))
 
@@ -93,6 +101,13 @@ class Lexicon:
 
 
 REAL_WORD_ZIPF = 1.5   # wordfreq's Zipf scale: 1.5 is about one in 30 million words
+COMMON_WORD_ZIPF = 3.5  # a word this frequent (one in 300,000) is a word of its own, not a loose compound
+
+
+@functools.lru_cache(maxsize=100_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency   # loads its lists on first use
+    return zipf_frequency(word, "nl")
 WORD_LIST_LANGUAGES = ("nl", "en", "de", "fr", "tr", "pl", "ar", "es", "pt", "uk", "ru")
 
 

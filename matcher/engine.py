@@ -22,7 +22,7 @@ from matcher import signals as model
 from matcher.signals import (
     INTEREST_SHARE, Z_SCALE, QueryContext, fit_probability, score_signals, upper_bound, weighted,
 )
-from matcher.tailored import TailoredVerdict, tailored_verdict
+from matcher.tailored import TailoredVerdict, tailored_verdict, wish_is_met_by
 from matcher.wish_fit import bits, knowledge_signals, masks, meets_many
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
@@ -150,8 +150,10 @@ class Matcher:
         for c in ranked:
             notes = compromises(ctx, c.activity, c.signals)
             meets = met_by.get(c.activity.id, [])
+            # The explanation names every wish it is of the kind of, also where the fit falls short.
+            of_kind = [w.text for w in ctx.intake.wishes if w.understood and wish_is_met_by(w, c.activity, ctx.term_ids)]
             suggestions.append(Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
-                                          explain(ctx, c.activity, c.distance_km, c.signals, notes, meets),
+                                          explain(ctx, c.activity, c.distance_km, c.signals, notes, of_kind),
                                           notes, round(c.fit, 3), meets))
         reachable = {c for activity, _ in feasible for c in activity.categories}
         return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded, reachable, ctx.intake)

@@ -83,9 +83,13 @@ def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[st
     """`notes`: the compromises, when the caller has them already; `meets`: the wishes (coach's
     words) the verdict found it meets. "Past bij 'sleutelen': repair café; ..." """
     matched = []
-    for wish in (meets or [])[:3]:
+    by_kind: dict[str, list[str]] = {}   # wishes met as the same kind are named together
+    for wish in (meets or [])[:4]:
         kind = _kind_for(ctx, wish, a)
-        matched.append(f"past bij '{wish}'" + (f": {kind}" if kind and kind.lower() != wish.lower() else ""))
+        by_kind.setdefault(kind if kind and kind.lower() != wish.lower() else "", []).append(f"'{wish}'")
+    for kind, wishes in by_kind.items():
+        said = wishes[0] if len(wishes) == 1 else ", ".join(wishes[:-1]) + " en " + wishes[-1]
+        matched.append(f"past bij {said}" + (f": {kind}" if kind else ""))
     if not matched:
         hits = keyword_hits(ctx.keywords, a, ctx.term_ids)
         if hits:

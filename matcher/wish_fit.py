@@ -157,7 +157,11 @@ def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndar
     out["age_group_fit"] = (in_age.astype(float) - (_any(matrix, m.age) & ~in_age)) if m.age_known else np.zeros(n)
     out["group_outsider"] = (_any(matrix, m.situation) & ~member).astype(float)
     out["condition_unmentioned"] = (_any(matrix, m.condition) & ~member).astype(float)
-    out["refused"] = _any(matrix, m.refused).astype(float)
+    # A refusal ("geen sport") does not hold against what the coach's keywords ask for ("wandelen").
+    wanted = np.zeros(n, dtype=bool)
+    for w in m.keyword_wishes:
+        wanted |= _any(matrix, w)
+    out["refused"] = (_any(matrix, m.refused) & ~wanted).astype(float)
     out["volunteer_need"] = (_any(matrix, m.volunteering) & m.useful).astype(float)
     return out
 

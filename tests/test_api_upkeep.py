@@ -337,3 +337,48 @@ def test_the_audit_trail_per_organisation(client, as_):
     assert {e["action"] for e in mine[1:]} == {"import"}      # the demo catalog's import, per listing
     everyone = client.get("/audit", headers=as_("analyst1"), params={"limit": 2}).json()
     assert [e["activity_id"] for e in everyone] == [OTHER_LISTING, "z007"]
+
+
+# --- activity types: assigned from the words, correctable by the editor -------------------------------
+
+def test_a_listing_gets_its_types_and_the_editor_can_correct_them(client, as_):
+    editor = as_("editor1")
+    r = client.post("/activities", headers=editor, json=NEW_LISTING)
+    assert r.status_code == 201
+    body = r.json()
+    assert body["types_source"] == "auto" and "leesclub" in [t["key"] for t in body["types"]]
+    r = client.patch("/activities/bib-leesclub", headers={**editor, "If-Match": '"1"'},
+                     json={"types": ["leesclub", "seniorensoos"], "target_groups": ["senioren"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [t["key"] for t in body["types"]] == ["leesclub", "seniorensoos"] and body["types_source"] == "editor"
+    assert [g["key"] for g in body["target_groups"]] == ["senioren"]
+    assert all(t["label"] for t in body["types"])
+    # a later change of the text keeps the editor's correction ...
+    r = client.patch("/activities/bib-leesclub", headers={**editor, "If-Match": '"2"'},
+                     json={"description": "Elke maand een boek, met koffie."})
+    assert [t["key"] for t in r.json()["types"]] == ["leesclub", "seniorensoos"]
+    # ... until the editor hands the types back to the words
+    r = client.patch("/activities/bib-leesclub", headers={**editor, "If-Match": '"3"'}, json={"types_source": "auto"})
+    assert r.json()["types_source"] == "auto" and "seniorensoos" not in [t["key"] for t in r.json()["types"]]
+    trail = client.get("/activities/bib-leesclub/history", headers=editor).json()
+    assert "types" in trail[2]["changes"]
+
+
+def test_an_unknown_type_is_refused_with_what_to_use(client, as_):
+    editor = as_("editor1")
+    client.post("/activities", headers=editor, json=NEW_LISTING)
+    r = client.patch("/activities/bib-leesclub", headers={**editor, "If-Match": '"1"'}, json={"types": ["zweefvliegclub"]})
+    assert r.status_code == 422
+    assert "zweefvliegclub" in r.json()["error"] and "GET /taxonomy" in r.json()["error"]
+    assert client.get("/activities/bib-leesclub").json()["version"] == 1   # nothing half-written
+
+
+def test_the_taxonomy_is_public(client):
+    r = client.get("/taxonomy")
+    assert r.status_code == 200
+    body = r.json()
+    types = {t["key"]: t for t in body["types"]}
+    assert "repair_cafe" in types and types["repair_cafe"]["categories"]
+    assert {g["kind"] for g in body["groups"]} == {"condition", "situation", "age"}
+    assert body["version"] and len(body["needs"]) >= 10
