@@ -17,7 +17,8 @@ GENDER_WORDS = {"vrouw": "vrouwen", "man": "mannen", "x": "cliënten met gender 
 LANGUAGE_NAMES = {"ar": "Arabisch", "tr": "Turks", "pl": "Pools", "uk": "Oekraïens", "ru": "Russisch", "en": "Engels",
                   "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ku": "Koerdisch", "de": "Duits",
                   "fr": "Frans", "es": "Spaans", "pt": "Portugees", "ro": "Roemeens", "bg": "Bulgaars",
-                  "zh": "Chinees", "ms": "Maleis", "id": "Indonesisch", "hi": "Hindi", "ur": "Urdu"}
+                  "zh": "Chinees", "ms": "Maleis", "id": "Indonesisch", "hi": "Hindi", "ur": "Urdu",
+                  "ber": "Tamazight", "pap": "Papiaments"}
 
 
 def group_value(r: IntakeRecord, dimension: str) -> str:

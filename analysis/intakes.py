@@ -101,8 +101,8 @@ def _record(row: dict, line: int) -> IntakeRecord:
         wrong("age_band", f"is none of {', '.join(b for _, b in AGE_BANDS)}, {UNKNOWN}")
     if row["gender"] not in {*GENDERS.values(), UNKNOWN}:
         wrong("gender", "is none of vrouw, man, x, onbekend")
-    if any(not re.fullmatch(r"[a-z]{2}", c) for c in split(row["languages"])):
-        wrong("languages", "must be two-letter codes separated by ;")
+    if any(not re.fullmatch(r"[a-z]{2,3}", c) for c in split(row["languages"])):
+        wrong("languages", "must be ISO 639 codes (nl, tr, ber) separated by ;")
     for column in ("wishes", "tailored_for"):
         if any(w not in WISHES for w in split(row[column])):
             wrong(column, "holds something other than category slugs")

@@ -23,7 +23,9 @@ Timing: a synthetic catalog of --timing-size activities (benchmarks/synthetic_ca
 random unit vectors in place of passage embeddings (encoding 10,000 listings would take minutes and
 changes nothing in what is timed); the real encoder encodes every query. Each match is timed, and
 within it the knowledge layer's own parts: the intake analysis, the knowledge signals and the
-per-wish verdict (wrapped timers around those three functions of matcher.engine).
+per-wish verdict (wrapped timers around those three functions of matcher.engine). The verdict's
+search beyond the client's reach, which the matcher did before this layer too (now per wish), runs
+only when nothing fits; it is timed apart, over the matches that needed it.
 """
 from __future__ import annotations
 
@@ -164,15 +166,15 @@ def timing(size: int, n_profiles: int) -> dict:
             return v / np.linalg.norm(v, axis=1, keepdims=True)
 
     rows, _, cases = generate(size, seed=3, n_cases=n_profiles)
-    layer = {"t": 0.0}
+    spent = {"layer": 0.0, "further": 0.0}
 
-    def timed(fn):
+    def timed(fn, part):
         def wrapper(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
-                layer["t"] += time.perf_counter() - start
+                spent[part] += time.perf_counter() - start
         return wrapper
 
     with tempfile.TemporaryDirectory() as work:
@@ -184,27 +186,35 @@ def timing(size: int, n_profiles: int) -> dict:
         matcher = engine.Matcher(store, Encoder())
         matcher.warm()   # as the service does at start
         originals = {name: getattr(engine, name) for name in ("analyse", "knowledge_signals", "tailored_verdict")}
+        further = engine.Matcher._nearest_fitting_beyond_reach
         for name, fn in originals.items():
-            setattr(engine, name, timed(fn))
+            setattr(engine, name, timed(fn, "layer"))
+        engine.Matcher._nearest_fitting_beyond_reach = timed(further, "further")
         try:
             profiles = [ClientProfile.model_validate({k: v for k, v in c.items() if k != "id"}) for c in cases]
             for p in profiles[:5]:
                 matcher.match(p, limit=10)   # warm-up: model load, first queries per area
-            whole, parts = [], []
+            whole, layer, looked = [], [], []
             for p in profiles:
-                layer["t"] = 0.0
+                spent.update(layer=0.0, further=0.0)
                 start = time.perf_counter()
                 matcher.match(p, limit=10)
                 whole.append((time.perf_counter() - start) * 1000)
-                parts.append(layer["t"] * 1000)
+                # the verdict's look further (nested in it) is counted apart: see the module docstring
+                layer.append((spent["layer"] - spent["further"]) * 1000)
+                if spent["further"]:
+                    looked.append(spent["further"] * 1000)
         finally:
             for name, fn in originals.items():
                 setattr(engine, name, fn)
+            engine.Matcher._nearest_fitting_beyond_reach = further
             store.close()
-    p95 = lambda xs: float(np.percentile(xs, 95))  # noqa: E731
+    p95 = lambda xs: float(np.percentile(xs, 95)) if xs else 0.0  # noqa: E731
     return {"activities": size, "matches": len(whole), "import_s": round(import_s, 1),
             "match_p50_ms": round(statistics.median(whole), 1), "match_p95_ms": round(p95(whole), 1),
-            "layer_p50_ms": round(statistics.median(parts), 2), "layer_p95_ms": round(p95(parts), 2)}
+            "layer_p50_ms": round(statistics.median(layer), 2), "layer_p95_ms": round(p95(layer), 2),
+            "further_matches": len(looked), "further_p50_ms": round(statistics.median(looked), 1) if looked else 0.0,
+            "further_p95_ms": round(p95(looked), 1)}
 
 
 def main(argv=None) -> int:
@@ -255,7 +265,9 @@ def main(argv=None) -> int:
     t = timing(args.timing_size, args.timing_profiles)
     timing_line = (f"timing at {t['activities']} activities, {t['matches']} matches in-process: match p50 "
                    f"{t['match_p50_ms']} ms, p95 {t['match_p95_ms']} ms; knowledge layer p50 {t['layer_p50_ms']} ms, "
-                   f"p95 {t['layer_p95_ms']} ms (goal: at most 5 ms p95)")
+                   f"p95 {t['layer_p95_ms']} ms (goal: at most 5 ms p95); looking further for the "
+                   f"{t['further_matches']} matches where nothing fitted: p50 {t['further_p50_ms']} ms, "
+                   f"p95 {t['further_p95_ms']} ms")
     print(timing_line)
     if args.out_md:
         Path(args.out_md).write_text(f"{text}\n\n{note}\n\n{timing_line}\n", encoding="utf-8")

@@ -86,7 +86,9 @@ class Activity:
     types: list[str] | None = field(default=None, compare=False)
     target_groups: list[str] | None = field(default=None, compare=False)
     types_source: str = field(default="auto", compare=False)   # "auto" or "editor"
-    knowledge_bits: object = field(default=None, repr=False, compare=False)  # see matcher/wish_fit.py
+    # The row of its knowledge bits (matcher/wish_fit.py); never copied by dataclasses.replace, since
+    # a changed listing may be of other kinds.
+    knowledge_bits: object = field(default=None, init=False, repr=False, compare=False)
     paused: bool = False  # set by the store: kept, but offered to nobody until resumed
     version: int = field(default=0, compare=False)  # set by the store: raised on every change
 

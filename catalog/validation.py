@@ -21,7 +21,8 @@ REQUIRED = ("id", "title", "description", "organisation", "kind", "categories", 
 NL_LAT, NL_LON = (50.6, 53.7), (3.2, 7.3)
 POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})?$")
 SLOT = re.compile(r"^(ma|di|wo|do|vr|za|zo)\s+([01]\d|2[0-3]):([0-5]\d)\s*-\s*(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$")
-LANGUAGE = re.compile(r"^[a-z]{2}$")
+# ISO 639-1, or ISO 639-3 for a language that has no two-letter code (ber: Tamazight, pap: Papiaments)
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 MAX_TEXT = {"title": 200, "description": 4000, "organisation": 200, "address": 200,
             "neighbourhood": 100, "contact": 200, "culture": 100}
@@ -116,7 +117,8 @@ def validate_row(row: dict, line: int | None = None) -> Activity:
     values["languages"] = [v.lower() for v in split_list(raw["languages"])]
     wrong = [v for v in values["languages"] if not LANGUAGE.match(v)]
     if wrong:
-        bad("languages", f"{', '.join(wrong)} not a two-letter ISO 639-1 code (nl, tr, ar, en, ...)")
+        bad("languages", f"{', '.join(wrong)} not a language code: use ISO 639-1 (nl, tr, ar, en, ...), or ISO 639-3 "
+                               "for a language without one (ber, pap)")
 
     for column in ("min_age", "max_age"):
         values[column] = None

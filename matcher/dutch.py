@@ -40,6 +40,14 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+_MID_SENTENCE_NAME = re.compile(r"(?<![.!?:;]\s)(?<![.!?:;])(?<=\s)([A-Z][^\W\d_]+)")
+
+
+def proper_nouns(text: str) -> frozenset[str]:
+    """Capitalised words inside a sentence (folded): names of people, places and organisations."""
+    return frozenset(fold(m) for m in _MID_SENTENCE_NAME.findall(text))
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     if ablation.active("stemmer"):

@@ -23,7 +23,7 @@ from matcher.signals import (
     INTEREST_SHARE, Z_SCALE, QueryContext, fit_probability, score_signals, upper_bound, weighted,
 )
 from matcher.tailored import TailoredVerdict, tailored_verdict, wish_is_met_by
-from matcher.wish_fit import bits, knowledge_signals, masks, meets_many
+from matcher.wish_fit import bits, knowledge_signals, masks, meets_many, wish_mask
 
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
 
@@ -49,7 +49,7 @@ class Candidate:
     @property
     def fit(self) -> float:
         """How likely a coach would really propose it (grade 2 or 3), learned from judged sets."""
-        return fit_probability(self.score)
+        return fit_probability(self.signals)
 
 
 @dataclass
@@ -231,7 +231,8 @@ class Matcher:
         activities = [a for a, _ in further]
         # Of the wish's kind, or (a keyword the catalog knows) its words in the listing: numpy passes.
         met = [meets_many(w, activities) | (keyword_fractions([w.text], activities)[0] > 0
-                                           if w.source == "keyword" and w.literal else False) for w in wishes]
+                                           if w.source == "keyword" and w.literal and not wish_mask(w).any() else False)
+               for w in wishes]
         found: dict[int, Candidate] = {}
 
         def settle(batch: list[tuple[int, Activity, float]]) -> None:   # nearest first within the batch too

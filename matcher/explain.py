@@ -9,7 +9,8 @@ from matcher.wish_fit import activity_types
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "tr": "Turks", "ar": "Arabisch", "pl": "Pools",
                   "de": "Duits", "fr": "Frans", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch",
-                  "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ber": "Berbers", "pt": "Portugees"}
+                  "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ber": "Tamazight", "pt": "Portugees",
+                  "pap": "Papiaments"}
 
 
 def km(distance: float) -> str:

@@ -76,14 +76,16 @@ def _collect(hits: list[Hit]) -> tuple[dict, dict, list[tuple[str, str]]]:
     return wanted, refused, constraints
 
 
-def _without_constraints(tokens, index) -> tuple[set[int], list[Hit]]:
-    """Token positions covered by a constraint phrase, and those phrases' hits."""
-    covered, hits = set(), []
-    for hit in index.find(tokens):
+def _find(tokens, index) -> tuple[set[int], list[Hit]]:
+    """Every term in the tokens, where a constraint phrase ("weinig geld") takes its words from the
+    other terms; and the token positions the constraints cover."""
+    hits = index.find(tokens)
+    covered = set()
+    for hit in hits:
         if hit.payload[0] == "constraint":
             covered.update(range(hit.start, hit.start + len(hit.term.split())))
-            hits.append(hit)
-    return covered, hits
+    return covered, [h for h in hits if h.payload[0] == "constraint"
+                     or covered.isdisjoint(range(h.start, h.start + len(h.term.split())))]
 
 
 def analyse(profile: ClientProfile, literal_words=None) -> Intake:
@@ -110,13 +112,13 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
 
     for keyword in keywords:
         tokens = index.tokens(keyword, typos=True)
-        covered, constraint_hits = _without_constraints(tokens, index)
-        wanted, refusals, found = _collect(index.find(tokens, skip=covered) + constraint_hits)
+        covered, hits = _find(tokens, index)
+        wanted, refusals, found = _collect(hits)
         absorb(wanted, refusals, found)
         if covered and len(covered) == len(tokens):
             continue   # the whole keyword is a condition ("weinig geld"), not a wish
-        if refusals and not wanted:
-            continue   # "geen sport": a refusal, not a wish
+        if (refusals and not wanted) or (tokens and all(t.negated for t in tokens if t.word not in STOPWORDS)):
+            continue   # "geen sport", "niet in de kerk": a refusal, not a wish (also when we do not know of what)
         wish = Wish(keyword, "keyword", wanted.get("type", {}), wanted.get("category", {}),
                     wanted.get("need", {}), wanted.get("group", {}))
         wish.literal = bool(literal_words and literal_words(keyword))
@@ -125,15 +127,19 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
         wishes.append(wish)
 
     if profile.narrative:
-        tokens = index.tokens(profile.narrative)
-        covered, constraint_hits = _without_constraints(tokens, index)
-        wanted, refusals, found = _collect(index.find(tokens, skip=covered) + constraint_hits)
+        tokens = index.tokens(profile.narrative, names=True)
+        covered, hits = _find(tokens, index)
+        wanted, refusals, found = _collect(hits)
         absorb(wanted, refusals, found)
         claimed = {t for w in wishes for t in w.types}
         by_words: dict[str, dict[str, list[str]]] = {}   # one wish per phrase, with every type it points to
         for key, ev in wanted.get("type", {}).items():
             if key not in claimed:
                 by_words.setdefault(ev[0], {})[key] = ev
+        for text in sorted(by_words, key=len):   # "zingt" within "zingt graag": one wish
+            longer = next((o for o in by_words if o != text and f" {text} " in f" {o} "), None)
+            if longer is not None:
+                by_words[longer].update(by_words.pop(text))
         wishes += [Wish(text, "narrative", types) for text, types in by_words.items()]
 
     groups.update(_age_groups(profile))

@@ -31,9 +31,10 @@ class ClientProfile(BaseModel):
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
         codes = [v.strip().lower() for v in value if v and v.strip()]
-        wrong = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        wrong = [c for c in codes if len(c) not in (2, 3) or not c.isascii() or not c.isalpha()]
         if wrong:
-            raise ValueError(f"{', '.join(wrong)}: use two-letter ISO 639-1 codes such as nl, tr, ar")
+            raise ValueError(f"{', '.join(wrong)}: use ISO 639-1 codes such as nl, tr, ar (ISO 639-3 "
+                             "such as ber or pap for a language without one)")
         return codes
 
     @field_validator("availability")

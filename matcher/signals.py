@@ -38,6 +38,7 @@ HAND_WEIGHTS = {
     "condition_unmentioned": -1.2,  # for a condition the intake never mentions
     "refused": -2.0,       # of a kind the client refused ("geen sport")
     "volunteer_need": 0.4, # volunteering for a client who wants to be useful
+    "volunteer_unasked": -0.3,  # volunteering for a client who asked to do, not to help
     "language_fit": 0.6,   # the client can take part in a language spoken there
     "culture_fit": 0.3,    # organised for the client's own community (or for another one)
     "nearby": 0.15,        # closer is easier to reach
@@ -50,13 +51,16 @@ HAND_WEIGHTS = {
 
 @dataclass
 class Model:
-    """How signals combine: a weight per signal, the logistic calibration that turns a score into
-    the chance that a coach would really propose it, and the fit threshold of the verdict."""
+    """How signals combine: a weight per signal (the ranking), the chance that a coach would really
+    propose a suggestion (a logistic classifier over the same signals, `fit_weights`; without one, a
+    logistic curve over the score), and the fit threshold of the verdict."""
     weights: dict[str, float]
     slope: float = 1.5
     intercept: float = -3.0
     threshold: float = 0.5
     source: str = "hand"
+    fit_weights: dict[str, float] | None = None
+    fit_intercept: float = 0.0
 
     @classmethod
     def from_file(cls, path: Path) -> "Model":
@@ -65,12 +69,18 @@ class Model:
         if missing:
             raise ValueError(f"{path.name} lacks weights for {', '.join(sorted(missing))}: retrain "
                              "(python -m training.train)")
+        fit = data.get("fit")
+        if fit is not None and set(HAND_WEIGHTS) - set(fit["weights"]):
+            raise ValueError(f"{path.name}: the fit classifier lacks signals: retrain (python -m training.train)")
         return cls({n: float(data["weights"][n]) for n in HAND_WEIGHTS}, data["calibration"]["slope"],
-                   data["calibration"]["intercept"], data["verdict"]["threshold"], path.name)
+                   data["calibration"]["intercept"], data["verdict"]["threshold"], path.name,
+                   {n: float(fit["weights"][n]) for n in HAND_WEIGHTS} if fit else None,
+                   float(fit["intercept"]) if fit else 0.0)
 
     def without(self, names) -> "Model":
+        fit = {n: (0.0 if n in names else w) for n, w in self.fit_weights.items()} if self.fit_weights else None
         return Model({n: (0.0 if n in names else w) for n, w in self.weights.items()},
-                     self.slope, self.intercept, self.threshold, self.source)
+                     self.slope, self.intercept, self.threshold, self.source, fit, self.fit_intercept)
 
 
 def default_model() -> Model:
@@ -234,7 +244,12 @@ def weighted(signals: dict[str, float], names=None) -> float:
     return sum(WEIGHTS[n] * signals[n] for n in (names or WEIGHTS))
 
 
-def fit_probability(score: float) -> float:
-    """How likely a coach grades this suggestion 2 or 3 (a real fit), from its score: the logistic
-    calibration learned with the weights (a rough hand-set curve for the hand weights)."""
-    return float(1.0 / (1.0 + np.exp(-(CURRENT.slope * score + CURRENT.intercept))))
+def fit_probability(signals: dict[str, float]) -> float:
+    """How likely a coach grades this suggestion 2 or 3 (a real fit): the learned classifier over
+    its signals, or (hand weights) a rough logistic curve over its score."""
+    m = CURRENT
+    if m.fit_weights:
+        z = m.fit_intercept + sum(w * signals[n] for n, w in m.fit_weights.items())
+    else:
+        z = m.slope * weighted(signals) + m.intercept
+    return float(1.0 / (1.0 + np.exp(-z)))

@@ -31,7 +31,8 @@ class WishVerdict:
     kinds: list[str]           # what the wish was understood as (type labels, categories, needs)
     categories: list[str] = field(default_factory=list)   # the categories it stands for (intake record)
     met_by: list[str] = field(default_factory=list)   # ids of the suggestions that meet it
-    nearest: tuple[str, str, float] | None = None      # (id, title, km) of the nearest fitting offer beyond reach
+    nearest: tuple[str, str, float] | None = None      # (id, title, km) of the nearest fitting offer beyond
+    # reach, looked up when no wish is met (the coach must then search further)
 
 
 @dataclass
@@ -94,7 +95,7 @@ def tailored_verdict(intake: Intake, suggestions: list, fits: Callable[[object],
     reach = km(reach_km)
     met = [v for v in verdicts if v.status == MET]
     radius = min(reach_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)
-    if open_wishes:
+    if open_wishes and not met:   # the advice where it is needed: nothing fits within reach
         nearest = look_further([w for _, w in open_wishes], radius)
         for n, (i, _) in enumerate(open_wishes):
             if (c := nearest.get(n)) is not None:

@@ -12,7 +12,7 @@ from typing import Hashable
 
 from rapidfuzz import fuzz, process
 
-from matcher.dutch import Lexicon, clauses, stem, verb_variants, words
+from matcher.dutch import proper_nouns, Lexicon, clauses, stem, verb_variants, words
 
 SHORT = 4          # words shorter than this match only whole
 TYPO_MIN_LEN = 5   # a word this long may be a typo of a known word (scaken -> schaken)
@@ -66,15 +66,21 @@ class TermIndex:
         self._keys = {word_key(w) for w in vocabulary}
         self._keys_cache: dict[str, tuple[str, ...]] = {}
         self._typo_choices = sorted({k for k in self._by_first if len(k) >= TYPO_MIN_LEN})
+        # One-word terms apart: they need no look-ahead, and they are what compound parts match.
+        self._single = {k: [c for c in cs if len(c[0]) == 1] for k, cs in self._by_first.items()}
+        self._multi = {k: [c for c in cs if len(c[0]) > 1] for k, cs in self._by_first.items()}
 
-    def tokens(self, text: str, typos: bool = False) -> list[Token]:
+    def tokens(self, text: str, typos: bool = False, names: bool = False) -> list[Token]:
         """The text's words with stems, compound parts and negation. With `typos`, a word that is
-        no known stem but close to one counts as that one (for the coach's short keywords)."""
+        no known stem but close to one counts as that one (for the coach's short keywords). With
+        `names`, a capitalised word inside a sentence is a name and not split into parts: Kerkrade
+        is a town, not a church (for the narrative)."""
+        proper = proper_nouns(text) if names else frozenset()
         out = []
         for ci, clause in enumerate(clauses(text)):
             for wi, word in enumerate(clause.words):
                 keys = self._keys_of(word)
-                parts = () if len(word) < SHORT else self.lexicon.parts(word)
+                parts = () if len(word) < SHORT or word in proper else self.lexicon.parts(word)
                 if typos and not parts and not any(k in self._by_first for k in keys) and len(word) >= TYPO_MIN_LEN:
                     near = process.extractOne(keys[0], self._typo_choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
                     if near is not None:
@@ -96,19 +102,26 @@ class TermIndex:
     def find(self, tokens: list[Token], skip: set[int] = frozenset()) -> list[Hit]:
         """Every occurrence of every term; `skip`: token positions not to use (already a constraint)."""
         hits = []
+        n_tokens = len(tokens)
         for i, tok in enumerate(tokens):
             if i in skip:
                 continue
-            candidates = [c for key in tok.keys for c in self._by_first.get(key, ())]
+            for key in tok.keys:
+                for _, term, payload in self._single.get(key, ()):
+                    hits.append(Hit(payload, term, tok.word, tok.negated, i))
+                for keys, term, payload in self._multi.get(key, ()):
+                    end = i + len(keys)
+                    if end > n_tokens:
+                        continue
+                    for k in range(1, len(keys)):
+                        t = tokens[i + k]
+                        if i + k in skip or keys[k] not in t.keys or t.clause != tok.clause:
+                            break
+                    else:
+                        span = tokens[i:end]
+                        hits.append(Hit(payload, term, " ".join(t.word for t in span),
+                                        any(t.negated for t in span), i))
             for part in tok.parts:
-                candidates += [c for c in self._by_first.get(part, ()) if len(c[0]) == 1]
-            for keys, term, payload in candidates:
-                end = i + len(keys)
-                if end > len(tokens) or any(j in skip for j in range(i, end)):
-                    continue
-                if all(keys[k] in tokens[i + k].keys and tokens[i + k].clause == tok.clause
-                       for k in range(1, len(keys))):
-                    span = tokens[i:end]
-                    hits.append(Hit(payload, term, " ".join(t.word for t in span),
-                                    any(t.negated for t in span), i))
+                for _, term, payload in self._single.get(part, ()):
+                    hits.append(Hit(payload, term, tok.word, tok.negated, i))
         return hits

@@ -1,12 +1,14 @@
 """How a listing's kinds, needs and target groups meet an intake's wishes, for thousands at once.
 
 Each listing carries one small bit vector (its types, the needs those serve, its target groups and
-categories), computed once per listing version; an intake becomes a few masks. Every signal is then
-an AND over a matrix: a dense city's thousands of listings cost well under a millisecond.
+categories), computed once per listing version and kept as a row of one shared matrix (the listing
+holds its row number), so that the rows of thousands of listings are gathered in one numpy take; an
+intake becomes a few masks. Every signal is then an AND over that matrix.
 """
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,15 +59,48 @@ def activity_types(a: Activity) -> tuple[list[str], list[str]]:
     return a.types, a.target_groups
 
 
-def bits(a: Activity) -> np.ndarray:
+class _Rows:
+    """The bit vectors of every listing seen, one row each (a changed listing gets a new row)."""
+
+    def __init__(self):
+        self.matrix = np.zeros((1024, layout().words), dtype=np.uint64)
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def add(self, row: np.ndarray) -> int:
+        with self._lock:
+            if self.used == len(self.matrix):
+                self.matrix = np.vstack([self.matrix, np.zeros_like(self.matrix)])
+            self.matrix[self.used] = row
+            self.used += 1
+            return self.used - 1
+
+
+@functools.lru_cache(maxsize=1)
+def _rows() -> _Rows:
+    return _Rows()
+
+
+def _row(a: Activity) -> int:
     if a.knowledge_bits is None:
         t = knowledge().taxonomy
         types, groups = activity_types(a)
         needs = {n for key in types if key in t.types for n in t.types[key].needs}
         names = ([("type", k) for k in types] + [("need", n) for n in needs]
                  + [("group", g) for g in groups] + [("category", c) for c in a.categories])
-        a.knowledge_bits = layout().mask(names)
+        a.knowledge_bits = _rows().add(layout().mask(names))
     return a.knowledge_bits
+
+
+def bits(a: Activity) -> np.ndarray:
+    row = _row(a)   # first: adding a row may grow the matrix
+    return _rows().matrix[row]
+
+
+def bit_matrix(activities: list[Activity]) -> np.ndarray:
+    """One row per listing, gathered in one take."""
+    rows = np.fromiter((_row(a) for a in activities), dtype=np.int64, count=len(activities))
+    return _rows().matrix[rows]
 
 
 @dataclass
@@ -84,6 +119,7 @@ class Masks:
     age: np.ndarray
     refused: np.ndarray
     useful: bool                            # the client wants to feel useful, structure, work
+    asks_volunteering: bool                 # ... or a wish is of a volunteering kind
     volunteering: np.ndarray
 
 
@@ -105,6 +141,7 @@ def family_mask(w: Wish) -> np.ndarray:
 
 def masks(intake: Intake) -> Masks:
     lay = layout()
+    t = knowledge().taxonomy
     kw = [w for w in intake.keyword_wishes if w.understood]
     groups = intake.groups
     kinds = lay.group_kind
@@ -122,6 +159,9 @@ def masks(intake: Intake) -> Masks:
         refused=lay.mask([("type", k) for k in intake.refused_types] + [("category", c) for c in intake.refused_categories]
                          + [("group", g) for g in intake.refused_groups]),
         useful=any(n in intake.needs for n in USEFUL_NEEDS),
+        asks_volunteering=any(n in intake.needs for n in USEFUL_NEEDS) or any(
+            "vrijwilligerswerk" in w.categories or any("vrijwilligerswerk" in t.types[k].categories
+                                                      for k in w.types if k in t.types) for w in intake.wishes),
         volunteering=lay.kind_mask("category", ["vrijwilligerswerk"]))
 
 
@@ -135,7 +175,8 @@ def _count(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 KNOWLEDGE_SIGNALS = ("keyword_types", "keyword_family", "narrative_types", "need_fit", "group_member",
-                     "age_group_fit", "group_outsider", "condition_unmentioned", "refused", "volunteer_need")
+                     "age_group_fit", "group_outsider", "condition_unmentioned", "refused", "volunteer_need",
+                     "volunteer_unasked")
 
 
 def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndarray]:
@@ -143,7 +184,7 @@ def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndar
     n = len(activities)
     if n == 0:
         return {name: np.zeros(0) for name in KNOWLEDGE_SIGNALS}
-    matrix = np.vstack([bits(a) for a in activities])
+    matrix = bit_matrix(activities)
     out = {}
     out["keyword_types"] = (np.mean([_any(matrix, w) for w in m.keyword_wishes], axis=0)
                             if m.keyword_wishes else np.zeros(n))
@@ -162,7 +203,10 @@ def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndar
     for w in m.keyword_wishes:
         wanted |= _any(matrix, w)
     out["refused"] = (_any(matrix, m.refused) & ~wanted).astype(float)
-    out["volunteer_need"] = (_any(matrix, m.volunteering) & m.useful).astype(float)
+    volunteering = _any(matrix, m.volunteering)
+    out["volunteer_need"] = (volunteering & m.useful).astype(float)
+    # a volunteer job for a client who wants to do the thing, not to help with it
+    out["volunteer_unasked"] = (volunteering & (not m.asks_volunteering)).astype(float)
     return out
 
 
@@ -175,4 +219,4 @@ def meets_many(w: Wish, activities: list[Activity]) -> np.ndarray:
     """`meets` for many listings at once."""
     if not activities:
         return np.zeros(0, dtype=bool)
-    return _any(np.vstack([bits(a) for a in activities]), wish_mask(w))
+    return _any(bit_matrix(activities), wish_mask(w))

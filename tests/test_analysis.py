@@ -168,7 +168,7 @@ def test_intake_records_round_trip_through_csv(tmp_path):
 @pytest.mark.parametrize("column,value,message", [
     ("month", "2026-13", "YYYY-MM"), ("pc4", "3701 AB", "4-digit"), ("age_band", "83", "age_band"),
     ("wishes", "zeilen op de plassen", "category"), ("outcome", "heel goed", "outcome"),
-    ("languages", "nederlands", "two-letter"),
+    ("languages", "nederlands", "ISO 639 codes"),
 ])
 def test_intake_records_csv_refuses_anything_else(tmp_path, column, value, message):
     write_intakes_csv([intake("Noord", ["dansen"], True)], tmp_path / "i.csv")

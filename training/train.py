@@ -6,7 +6,8 @@
 Three things are learned, all from the corpus (the dev set is never read here):
 1. the ranking weights: a linear pairwise model (logistic regression on the signal differences of
    two activities of one intake that the judge graded differently, weighted by their gain gap);
-2. the calibration: a logistic curve from score to "a coach grades it 2 or 3";
+2. the fit: a pointwise logistic classifier over the same signals, "a coach grades it 2 or 3"
+   (and, kept for reference, a logistic curve from score to the same);
 3. the verdict's fit threshold: the one that gives the best tailored-offer F1 over the corpus.
 Leave-one-municipality-out figures show how it does on a municipality it was not trained on.
 Fixed seed: the same corpus gives the same file.
@@ -33,6 +34,7 @@ from training.scoring import f1, ndcg_at_10, score
 NAMES = list(signals.HAND_WEIGHTS)
 NEGATIVES_PER_POSITIVE = 40   # ungraded activities paired with each graded one (sampled)
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+FIT_C = 1.0   # the fit classifier's regularisation (20 signals, thousands of pairs: mild)
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 TODAY = dt.date(2026, 12, 1)   # freshness is judged against one fixed day, so a rerun gives the same file
 
@@ -91,6 +93,14 @@ def fit_weights(cases: list[CaseData], C: float, seed: int) -> np.ndarray:
     return coef * (sum(abs(v) for v in signals.HAND_WEIGHTS.values()) / max(float(np.abs(coef).sum()), 1e-9))
 
 
+def fit_classifier(cases: list[CaseData], C: float) -> tuple[np.ndarray, float]:
+    """P(a coach grades it 2 or 3) from the signals, over every feasible pair: the verdict's fit."""
+    X = np.vstack([c.X for c in cases if len(c.ids)])
+    y = np.concatenate([c.grades >= 2 for c in cases if len(c.ids)])
+    model = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+    return model.coef_[0], float(model.intercept_[0])
+
+
 def fit_calibration(cases: list[CaseData], weights: np.ndarray) -> tuple[float, float]:
     scores = np.concatenate([c.X @ weights for c in cases if len(c.ids)])
     fits = np.concatenate([c.grades >= 2 for c in cases if len(c.ids)])
@@ -122,8 +132,10 @@ def choose_c(cases: list[CaseData], seed: int) -> float:
     return best[0]
 
 
-def as_model(weights: np.ndarray, calibration: tuple[float, float], threshold: float) -> signals.Model:
-    return signals.Model(dict(zip(NAMES, weights.tolist())), calibration[0], calibration[1], threshold, "training")
+def as_model(weights: np.ndarray, calibration: tuple[float, float], threshold: float,
+             classifier: tuple[np.ndarray, float]) -> signals.Model:
+    return signals.Model(dict(zip(NAMES, weights.tolist())), calibration[0], calibration[1], threshold, "training",
+                         dict(zip(NAMES, classifier[0].tolist())), classifier[1])
 
 
 def verdict_scores(matcher: Matcher, s: JudgedSet) -> dict[str, float]:
@@ -160,12 +172,13 @@ def learn(cases: list[CaseData], sets: list[JudgedSet], matchers: dict[str, Matc
           C: float) -> signals.Model:
     weights = fit_weights(cases, C, seed)
     calibration = fit_calibration(cases, weights)
-    signals.use(as_model(weights, calibration, 0.5))
+    classifier = fit_classifier(cases, FIT_C)
+    signals.use(as_model(weights, calibration, 0.5, classifier))
     scores = []
     for s in sets:
         labels = s.labels()
         scores += [(v, labels[cid]["tailored_needed"]) for cid, v in verdict_scores(matchers[s.name], s).items()]
-    return as_model(weights, calibration, choose_threshold(scores))
+    return as_model(weights, calibration, choose_threshold(scores), classifier)
 
 
 def main(argv=None) -> int:
@@ -205,6 +218,8 @@ def main(argv=None) -> int:
                 "trained_on": {s.name: len(s.cases()) for s in sets}, "seed": args.seed, "C": C,
                 "weights": {n: round(w, 5) for n, w in final.weights.items()},
                 "calibration": {"slope": round(final.slope, 5), "intercept": round(final.intercept, 5)},
+                "fit": {"weights": {n: round(w, 5) for n, w in final.fit_weights.items()},
+                        "intercept": round(final.fit_intercept, 5)},
                 "verdict": {"threshold": final.threshold},
                 "leave_one_out": loo}
         with open(args.out, "w", encoding="utf-8") as f:

@@ -52,6 +52,8 @@ LANGUAGES = {
     "id": ("ind", "Indonesisch", "Indonesian"), "vi": ("vie", "Vietnamees", "Vietnamese"),
     "sq": ("sqi", "Albanees", "Albanian"), "bs": ("bos", "Bosnisch", "Bosnian"), "hr": ("hrv", "Kroatisch", "Croatian"),
     "sr": ("srp", "Servisch", "Serbian"),
+    # no ISO 639-1 code: the ISO 639-3 one stands in
+    "ber": ("ber", "Tamazight (Berbers)", "Berber"), "pap": ("pap", "Papiaments", "Papiamento"),
 }
 # Any code or name of the table above, lower case -> ISO 639-1 (the ISO 639-2/B codes included).
 LANGUAGE_ALIASES = {alias.lower(): code for code, names in LANGUAGES.items() for alias in names} | {
