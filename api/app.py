@@ -20,6 +20,7 @@ from api.schemas import ErrorResponse, Health, MatchRequest, MatchResponse, Taxo
 from catalog.freshness import stale_after_days
 from catalog.store import Store, open_store
 from catalog.taxonomy import taxonomy
+from matcher import signals as model
 from matcher.engine import LocationUnknown, Matcher
 
 log = logging.getLogger("socialmap.api")
@@ -47,6 +48,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.limit_blas_threads()
+        if model.LOAD_PROBLEM:   # never serve on hand weights by accident
+            raise RuntimeError(f"cannot start: {model.LOAD_PROBLEM}")
         stale_after_days()  # a wrong freshness setting stops the start, not the first request
         state["store"] = app.state.store = store or open_store(database_url or settings.database_url())
         if encoder is None:

@@ -87,7 +87,10 @@ def cmd_demo(args) -> int:
 
 def cmd_match_batch(args) -> int:
     from catalog.store import open_store
+    from matcher import signals
     from matcher.engine import LocationUnknown, Matcher
+    if signals.LOAD_PROBLEM:
+        raise ValueError(signals.LOAD_PROBLEM)
     from matcher.indexing import import_catalog
     from matcher.profile import ClientProfile
     from pydantic import ValidationError

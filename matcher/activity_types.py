@@ -60,7 +60,7 @@ def assign(a: Activity) -> Assignment:
     # A volunteer job that serves a group (taalmaatje voor nieuwkomers, bezoek bij ouderen) is for
     # the volunteers, not for that group: its words name no target group.
     serving = bool(a.categories) and a.categories[0] == "vrijwilligerswerk"
-    groups = dict.fromkeys(g for g in group_hits if not serving or k.taxonomy.groups[g].kind == "age")
+    groups = dict.fromkeys(g for g in group_hits if not serving)   # its ages still say who may help
     for key in types if not serving else ():
         groups.update(dict.fromkeys(k.taxonomy.types[key].groups))
     groups.update(dict.fromkeys(_age_groups(a)))

@@ -112,6 +112,11 @@ REAL_WORD_ZIPF = 1.5   # wordfreq's Zipf scale: 1.5 is about one in 30 million w
 COMMON_WORD_ZIPF = 3.5  # a word this frequent (one in 300,000) is a word of its own, not a loose compound
 
 
+def is_common_word(word: str) -> bool:
+    """A Dutch word of its own (one in a million or more): never read as a misspelling of another."""
+    return _zipf(word) >= 3.0
+
+
 @functools.lru_cache(maxsize=100_000)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency   # loads its lists on first use

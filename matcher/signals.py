@@ -83,13 +83,20 @@ class Model:
                      self.slope, self.intercept, self.threshold, self.source, fit, self.fit_intercept)
 
 
-def default_model() -> Model:
-    model = Model.from_file(WEIGHTS_FILE) if WEIGHTS_FILE.exists() and not ablation.active("weights") \
-        else Model(dict(HAND_WEIGHTS))
-    return model.without(KNOWLEDGE_SIGNALS) if ablation.active("taxonomy") else model
+def default_model() -> tuple[Model, str | None]:
+    """The learned model, or the hand weights with the reason why not (a weights file older than
+    the signals: the service refuses to start on it, training replaces it)."""
+    problem = None
+    model = Model(dict(HAND_WEIGHTS))
+    if WEIGHTS_FILE.exists() and not ablation.active("weights"):
+        try:
+            model = Model.from_file(WEIGHTS_FILE)
+        except (ValueError, KeyError) as e:
+            problem = str(e)
+    return (model.without(KNOWLEDGE_SIGNALS) if ablation.active("taxonomy") else model), problem
 
 
-CURRENT = default_model()
+CURRENT, LOAD_PROBLEM = default_model()
 WEIGHTS = CURRENT.weights   # the live weights; use() swaps their values in place
 
 

@@ -12,7 +12,7 @@ from typing import Hashable
 
 from rapidfuzz import fuzz, process
 
-from matcher.dutch import proper_nouns, Lexicon, clauses, stem, verb_variants, words
+from matcher.dutch import is_common_word, proper_nouns, Lexicon, clauses, stem, verb_variants, words
 
 SHORT = 4          # words shorter than this match only whole
 TYPO_MIN_LEN = 5   # a word this long may be a typo of a known word (scaken -> schaken)
@@ -81,7 +81,8 @@ class TermIndex:
             for wi, word in enumerate(clause.words):
                 keys = self._keys_of(word)
                 parts = () if len(word) < SHORT or word in proper else self.lexicon.parts(word)
-                if typos and not parts and not any(k in self._by_first for k in keys) and len(word) >= TYPO_MIN_LEN:
+                if typos and not parts and not any(k in self._by_first for k in keys) and len(word) >= TYPO_MIN_LEN \
+                        and not is_common_word(word):   # "graag" is no typo of "garage"
                     near = process.extractOne(keys[0], self._typo_choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
                     if near is not None:
                         parts = (near[0],)

@@ -134,6 +134,17 @@ def test_constraints_and_refusals_as_keywords_are_no_wishes(interests):
     assert intake(interests).wishes == []
 
 
+def test_a_name_in_the_narrative_is_not_split_into_activity_words():
+    # Kerkrade is a town (not a church), Heerlens a dialect (not a camera lens)
+    assert wish_types(narrative="Meneer woont in Kerkrade en spreekt Heerlens.") == set()
+    assert "koor" in wish_types(narrative="Meneer woont in Kerkrade en zingt graag in een koor.")
+
+
+def test_one_phrase_of_the_narrative_is_one_wish():
+    found = [w for w in intake(narrative="Mevrouw zingt graag.").wishes if w.source == "narrative"]
+    assert len(found) == 1 and "koor" in found[0].types
+
+
 def test_the_client_is_in_a_group_only_when_the_intake_says_so():
     carer = intake("wandelen", "Mevrouw zorgt al jaren voor haar man, die dementie heeft.")
     assert any(taxonomy().groups[g].kind == "situation" for g in carer.groups)
@@ -219,3 +230,12 @@ def test_a_weights_file_without_every_signal_is_refused(tmp_path):
     (tmp_path / "w.json").write_text(json.dumps(data))
     with pytest.raises(ValueError, match="retrain"):
         signals.Model.from_file(tmp_path / "w.json")
+
+
+def test_the_service_refuses_to_start_on_a_stale_weights_file(monkeypatch, demo_store, encoder):
+    from fastapi.testclient import TestClient
+    from api.app import create_app
+    monkeypatch.setattr(signals, "LOAD_PROBLEM", "weights.json lacks weights for x: retrain")
+    with pytest.raises(RuntimeError, match="retrain"):
+        with TestClient(create_app(store=demo_store, encoder=encoder)):
+            pass
