@@ -19,7 +19,7 @@ RELATIVE_TO_BEST = 0.4     # a second type must reach this share of the best one
 MAX_TYPES = 4
 FALLBACK_SCORE = 0.5
 OFF_CATEGORY = 0.4         # a type none of whose categories the listing has
-SENIOR_MIN_AGE, YOUTH_MAX_AGE = 50, 30
+AGE_SLACK_DOWN, AGE_SLACK_UP = 10, 5   # a 45+ listing is for the 55+, an 18-32 one for those up to 27
 
 
 @dataclass
@@ -68,12 +68,17 @@ def assign(a: Activity) -> Assignment:
 
 
 def _age_groups(a: Activity) -> list[str]:
+    """The age groups whose range the listing's own ages keep to (with some slack): a 50+ walk is
+    for seniors, an 18-30 group for young people, a listing open from 18 for nobody in particular."""
     found = []
     for key, group in knowledge().taxonomy.groups.items():
         if group.kind != "age":
             continue
-        if group.min_age is not None and a.min_age is not None and a.min_age >= min(group.min_age, SENIOR_MIN_AGE):
-            found.append(key)
-        if group.max_age is not None and a.max_age is not None and a.max_age <= max(group.max_age, YOUTH_MAX_AGE):
-            found.append(key)
+        if group.max_age is not None:   # young people, children: the listing must stop near the top
+            if a.max_age is not None and a.max_age <= group.max_age + AGE_SLACK_UP \
+                    and (a.min_age is None or group.min_age is None or a.min_age >= group.min_age - 2):
+                found.append(key)
+        elif group.min_age is not None:   # seniors: the listing must start near the bottom
+            if a.min_age is not None and a.min_age >= group.min_age - AGE_SLACK_DOWN:
+                found.append(key)
     return found

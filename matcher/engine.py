@@ -199,7 +199,8 @@ class Matcher:
         numbers as signals.meaning and signals.keywords compute one by one)."""
         self._knowledge_in_bulk(ctx, activities)
         fractions, term_ids = keyword_fractions(ctx.keywords, activities)
-        ctx.keywords_by_id.update(zip((a.id for a in activities), fractions.tolist()))
+        # whether some keyword is in it: one more, unrelated keyword must not make a listing fit less
+        ctx.keywords_by_id.update(zip((a.id for a in activities), (fractions > 0).astype(float).tolist()))
         # Add to the known matching words, never replace them: explanations come later.
         ctx.term_ids = {t: ids | (ctx.term_ids or {}).get(t, frozenset()) for t, ids in term_ids.items()}
         activities = [a for a in activities if a.embedding is not None]

@@ -26,9 +26,10 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 HAND_WEIGHTS = {
     "meaning": 1.0,        # semantic similarity of interests and narrative with the activity
-    "keywords": 0.6,       # the coach's keywords literally in the listing (stemmed)
+    "keywords": 0.6,       # a coach's keyword literally in the listing (stemmed)
     "category_fit": 0.35,  # the listing's categories are what the wishes are about (e5)
     "keyword_types": 1.0,  # the listing is of a kind a keyword asks for (taxonomy)
+    "keyword_coverage": 0.3,  # ... the share of the keywords whose kind it is
     "keyword_family": 0.3, # ... or of the same family (category) as that kind
     "narrative_types": 0.4,  # of a kind the narrative points to
     "need_fit": 0.3,       # serves the needs behind the wishes (onder de mensen, nuttig voelen)
@@ -158,7 +159,7 @@ def meaning(ctx: QueryContext, a: Activity, distance_km: float) -> float:
 def keywords(ctx: QueryContext, a: Activity, distance_km: float) -> float:
     if a.id in ctx.keywords_by_id:
         return ctx.keywords_by_id[a.id]
-    return len(keyword_hits(ctx.keywords, a, ctx.term_ids)) / len(ctx.keywords) if ctx.keywords else 0.0
+    return 1.0 if ctx.keywords and keyword_hits(ctx.keywords, a, ctx.term_ids) else 0.0
 
 
 def category_fit(ctx: QueryContext, a: Activity, distance_km: float) -> float:

@@ -174,9 +174,9 @@ def _count(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.unpackbits(both.view(np.uint8), axis=1).sum(axis=1)
 
 
-KNOWLEDGE_SIGNALS = ("keyword_types", "keyword_family", "narrative_types", "need_fit", "group_member",
-                     "age_group_fit", "group_outsider", "condition_unmentioned", "refused", "volunteer_need",
-                     "volunteer_unasked")
+KNOWLEDGE_SIGNALS = ("keyword_types", "keyword_coverage", "keyword_family", "narrative_types", "need_fit",
+                     "group_member", "age_group_fit", "group_outsider", "condition_unmentioned", "refused",
+                     "volunteer_need", "volunteer_unasked")
 
 
 def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndarray]:
@@ -186,9 +186,12 @@ def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndar
         return {name: np.zeros(0) for name in KNOWLEDGE_SIGNALS}
     matrix = bit_matrix(activities)
     out = {}
-    out["keyword_types"] = (np.mean([_any(matrix, w) for w in m.keyword_wishes], axis=0)
-                            if m.keyword_wishes else np.zeros(n))
-    out["keyword_family"] = (np.mean([_any(matrix, w) for w in m.keyword_families], axis=0)
+    # Whether it is of a kind some keyword asks for (an unrelated extra keyword takes nothing away),
+    # and the share of the keywords it covers (one listing for two wishes ranks above one for one).
+    kinds = np.array([_any(matrix, w) for w in m.keyword_wishes]) if m.keyword_wishes else np.zeros((1, n), bool)
+    out["keyword_types"] = kinds.any(axis=0).astype(float)
+    out["keyword_coverage"] = kinds.mean(axis=0)
+    out["keyword_family"] = (np.array([_any(matrix, w) for w in m.keyword_families]).any(axis=0).astype(float)
                              if m.keyword_families else np.zeros(n))
     out["narrative_types"] = np.minimum(_count(matrix, m.narrative_types), 2) / 2.0
     out["need_fit"] = _count(matrix, m.needs) / max(m.n_needs, 1)

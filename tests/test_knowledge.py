@@ -87,6 +87,14 @@ def test_an_age_limit_makes_an_age_group():
     assert any(taxonomy().groups[g].kind == "age" for g in groups)
 
 
+def test_a_listing_for_the_over_fifties_is_no_youth_group():
+    walk = dataclasses.replace(listing("Wandelgroep", "Elke dinsdag een rondje door het park.", ["wandelen"]), min_age=50)
+    kinds = {g: taxonomy().groups[g] for g in assign(walk).groups}
+    assert kinds and all(g.kind == "age" and g.min_age is not None and g.max_age is None for g in kinds.values())
+    adults = dataclasses.replace(walk, min_age=18)
+    assert assign(adults).groups == []
+
+
 def test_every_assignment_shows_its_evidence():
     a = assign(listing("Repair Café", "Samen repareren in plaats van weggooien.", ["klussen"]))
     assert a.types and all(a.evidence[t] for t in a.types)
