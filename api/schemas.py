@@ -5,7 +5,7 @@ import datetime as dt
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from catalog.freshness import is_stale
 from catalog.model import CATEGORY_LABELS, Activity
@@ -273,6 +273,14 @@ class ActivityFields(BaseModel):
                                             "GET /taxonomy), e.g. mantelzorgers; [] when it is open to all")
     types_source: Literal["auto", "editor"] | None = Field(None, description="'auto': assign types and groups "
                                                            "from the text again, dropping a correction")
+
+    @field_validator("types", "target_groups", mode="before")
+    @classmethod
+    def _keys(cls, value):
+        """Keys, or the {key, label} objects a GET gives (a listing read and sent back as it is)."""
+        if isinstance(value, list):
+            return [v["key"] if isinstance(v, dict) and "key" in v else v for v in value]
+        return value
 
 
 class ActivityCreate(ActivityFields):

@@ -45,7 +45,7 @@ def _apply_types(activity: Activity, correction: dict, current: Activity | None 
     if keep_editor:
         activity.types, activity.target_groups = list(current.types or []), list(current.target_groups or [])
         activity.types_source = "editor"
-    if "types" in correction or "target_groups" in correction:
+    if ("types" in correction or "target_groups" in correction) and correction.get("types_source") != "auto":
         activity.types = list(dict.fromkeys(correction.get("types", activity.types) or []))
         activity.target_groups = list(dict.fromkeys(correction.get("target_groups", activity.target_groups) or []))
         activity.types_source = "editor"

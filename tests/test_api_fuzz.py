@@ -35,7 +35,12 @@ def fuzz_client(demo_store, encoder, tmp_path_factory):
 @settings(max_examples=EXAMPLES_PER_ENDPOINT, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_the_service_fail(case, fuzz_client):
     client, key = fuzz_client
-    response = client.request(**case.as_transport_kwargs(base_url="http://testserver", headers={"X-API-Key": key}))
+    kwargs = case.as_transport_kwargs(base_url="http://testserver", headers={"X-API-Key": key})
+    try:
+        "".join(str(v) for v in (kwargs.get("headers") or {}).values()).encode("latin-1")
+    except UnicodeEncodeError:
+        return   # HTTP cannot carry such a header: no client can send it to the service
+    response = client.request(**kwargs)
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
     if 400 <= response.status_code < 500:
         body = response.json()
