@@ -73,7 +73,6 @@ class MatchResult:
     location_source: str
     within_reach: int
     excluded: dict[str, int] = field(default_factory=dict)
-    reachable_categories: set[str] = field(default_factory=set)  # of the activities within reach that pass the hard constraints
     intake: Intake | None = None   # what was read in the intake
 
 
@@ -155,8 +154,7 @@ class Matcher:
             suggestions.append(Suggestion(c.activity, round(c.distance_km, 2), round(c.score, 4), c.signals,
                                           explain(ctx, c.activity, c.distance_km, c.signals, notes, of_kind),
                                           notes, round(c.fit, 3), meets))
-        reachable = {c for activity, _ in feasible for c in activity.categories}
-        return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded, reachable, ctx.intake)
+        return MatchResult(suggestions, verdict, lat, lon, source, len(within), excluded, ctx.intake)
 
     def _feasible(self, profile: ClientProfile, lat: float, lon: float):
         """Everything within reach, what passes the hard constraints, and what was left out why."""
