@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from analysis.areas import wijk_of
+from catalog.csv_cells import unescape, write_rows
 from catalog.model import CATEGORIES
 from catalog.records import OUTCOMES, IntakeRecord
 from catalog.store import Store
@@ -72,12 +73,9 @@ def anonymous_record(store: Store, profile: ClientProfile, lat: float, lon: floa
 
 def write_intakes_csv(records: list[IntakeRecord], path: str | Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for r in records:
-            writer.writerow([r.id, r.month, r.pc4, r.wijk, r.age_band, r.gender, ";".join(r.languages),
-                             ";".join(r.wishes), "true" if r.tailored_needed else "false", ";".join(r.tailored_for),
-                             r.outcome or "", r.outcome_activity or "", r.outcome_month or ""])
+        write_rows(f, CSV_COLUMNS, ([r.id, r.month, r.pc4, r.wijk, r.age_band, r.gender, ";".join(r.languages),
+                                     ";".join(r.wishes), r.tailored_needed, ";".join(r.tailored_for),
+                                     r.outcome, r.outcome_activity, r.outcome_month] for r in records))
 
 
 def read_intakes_csv(path: str | Path) -> list[IntakeRecord]:
@@ -86,7 +84,7 @@ def read_intakes_csv(path: str | Path) -> list[IntakeRecord]:
         reader = csv.DictReader(f)
         if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
             raise ValueError(f"{path}: the header must be exactly {','.join(CSV_COLUMNS)}")
-        return [_record(row, line) for line, row in enumerate(reader, start=2)]
+        return [_record({k: unescape(v or "") for k, v in row.items()}, line) for line, row in enumerate(reader, start=2)]
 
 
 def _record(row: dict, line: int) -> IntakeRecord:

@@ -1,11 +1,13 @@
 """Logging in and out, and the accounts and API keys an admin hands out."""
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from api.auth import (
-    Caller, allow, bearer, check_new_password, expiry, hash_password, new_secret,
+    LOGIN_LIMITS, TOO_MANY, Caller, allow, bearer, check_new_password, expiry, hash_password, new_secret,
     secret_hash, verify_password,
 )
 from api.schemas import ApiKeyIn, ApiKeyOut, ErrorResponse, Login, Me, Token, UserIn, UserOut
@@ -31,15 +33,18 @@ def check_account(role: str, organisation: str | None) -> None:
 @router.post("/auth/login", response_model=Token, responses={k: ERRORS[k] for k in (401, 422, 429)})
 def login(request: Request, body: Login):
     """Exchange a username and password for a bearer token that expires (SOCIALMAP_SESSION_HOURS, default 8)."""
-    throttle = request.app.state.throttle
-    if throttle.blocked(body.username):
-        raise HTTPException(429, "too many wrong passwords for this username: try again in 15 minutes")
     store = request.app.state.store
+    address = request.client.host if request.client else "unknown"
+    # Counted before the password is checked: sixty guesses at once are sixty attempts.
+    attempt, limit = store.begin_login(body.username, address, LOGIN_LIMITS, time.time())
+    if attempt is None:
+        minutes = round(LOGIN_LIMITS.window_s / 60)
+        raise HTTPException(429, f"{TOO_MANY[limit]}: try again in {minutes} minutes",
+                            headers={"Retry-After": str(int(LOGIN_LIMITS.window_s))})
     user = store.user(body.username)
     if not verify_password(body.password, user.password_hash if user else DUMMY_HASH) or user is None:
-        throttle.failed(body.username)
-        raise HTTPException(401, "wrong username or password")
-    throttle.succeeded(body.username)
+        raise HTTPException(401, "wrong username or password")   # the attempt stays counted
+    store.login_succeeded(attempt, body.username, address)
     token, expires_at = new_secret("sm_s_"), expiry()
     store.add_session(secret_hash(token), user.username, expires_at)
     return Token(access_token=token, expires_at=expires_at, role=user.role, organisation=user.organisation)

@@ -13,7 +13,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analysis.intakes import record_match
 from api import accounts, listings, municipality, settings, upkeep
-from api.auth import Caller, LoginThrottle, allow, document_roles
+from api.auth import Caller, allow, document_roles, login_problem, needs_login
+from api.guard import RequestGuard
+from api.headers import SecurityHeaders
 from api.hsds_routes import hsds_router
 from api.pages import add_pages
 from api.schemas import ErrorResponse, Health, MatchRequest, MatchResponse, TaxonomyOut
@@ -67,7 +69,6 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     app = FastAPI(title="Social map matcher", version="0.1.0", lifespan=lifespan,
                   description="Suggests neighbourhood activities for a Welzijn op Recept client, "
                               "explained in Dutch, and says when a tailored offer is needed.")
-    app.state.throttle = LoginThrottle()
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -111,4 +112,8 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         app.include_router(router)
     document_roles(app.routes)
     add_pages(app)
+    # Outermost last: the guard's refusals carry the security headers too.
+    app.add_middleware(RequestGuard, needs_login=needs_login(app.routes),
+                       login_problem=lambda headers: login_problem(app.state.store, headers))
+    app.add_middleware(SecurityHeaders)
     return app

@@ -13,15 +13,14 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
-import time
 from dataclasses import dataclass
+from typing import Callable
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from catalog.records import ROLES
+from catalog.records import ROLES, LoginLimits
 from catalog.setting import number_setting
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # OWASP's minimum for scrypt; about 50 ms a hash here
@@ -79,38 +78,27 @@ class Caller:
                                         and self.organisation.casefold() == organisation.casefold())
 
 
-class LoginThrottle:
-    """After too many wrong passwords for one username, refuse that username for a while."""
-
-    def __init__(self, attempts: int = 10, window_s: float = 900):
-        self.attempts, self.window_s = attempts, window_s
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def blocked(self, username: str) -> bool:
-        with self._lock:
-            recent = [t for t in self._failures.get(username, []) if time.monotonic() - t < self.window_s]
-            self._failures[username] = recent
-            return len(recent) >= self.attempts
-
-    def failed(self, username: str) -> None:
-        with self._lock:
-            self._failures.setdefault(username, []).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
+LOGIN_LIMITS = LoginLimits()
+TOO_MANY = {"account_and_address": "too many wrong passwords for this username from here",
+            "address": "too many failed logins from this address",
+            "account": "too many failed logins for this username"}
 
 
+NOT_LOGGED_IN = ("log in first (POST /auth/login) and send 'Authorization: Bearer <token>', or send an API key "
+                 "in X-API-Key")
 bearer = HTTPBearer(auto_error=False, description="a token from POST /auth/login")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key made by an admin")
 
 
 def caller_of(request: Request, credentials: HTTPAuthorizationCredentials | None,
               api_key: str | None) -> Caller | None:
-    store = request.app.state.store
-    if credentials is not None:
-        user = store.session_user(secret_hash(credentials.credentials))
+    return caller_from(request.app.state.store, credentials.credentials if credentials else None, api_key)
+
+
+def caller_from(store, token: str | None, api_key: str | None) -> Caller | None:
+    """The caller a bearer token or API key stands for; None without either; 401 for a bad one."""
+    if token is not None:
+        user = store.session_user(secret_hash(token))
         if user is None:
             raise HTTPException(401, "the token is unknown or has expired: log in again at POST /auth/login",
                                 headers={"WWW-Authenticate": "Bearer"})
@@ -123,6 +111,33 @@ def caller_of(request: Request, credentials: HTTPAuthorizationCredentials | None
     return None
 
 
+def login_problem(store, headers: dict[str, str]) -> str | None:
+    """What is wrong with the credentials in raw request headers, if anything (the request guard
+    asks before it reads a body; the message is the one the route itself would give)."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    try:
+        caller = caller_from(store, token.strip() if scheme.lower() == "bearer" and token.strip() else None,
+                             headers.get("x-api-key"))
+    except HTTPException as e:
+        return str(e.detail)
+    return None if caller is not None else NOT_LOGGED_IN
+
+
+def needs_login(routes) -> Callable[[str, str], bool]:
+    """For the request guard: whether the route a method and path reach takes only logged-in callers."""
+    guarded = [(route.path_regex, route.methods, roles_of(route) != ("anyone",))
+               for route in routes if isinstance(route, APIRoute)]
+
+    def check(method: str, path: str) -> bool:
+        return any(login for regex, methods, login in guarded if method in methods and regex.match(path))
+    return check
+
+
+def roles_of(route: APIRoute) -> tuple[str, ...]:
+    return next((getattr(d.call, "roles") for d in route.dependant.dependencies if hasattr(d.call, "roles")),
+                ("anyone",))
+
+
 def allow(*roles: str):
     """A dependency that lets only these roles through (admin always), and returns the Caller."""
     assert all(r in ROLES for r in roles), roles
@@ -132,8 +147,7 @@ def allow(*roles: str):
                    api_key: str | None = Depends(api_key_header)) -> Caller:
         caller = caller_of(request, credentials, api_key)
         if caller is None:
-            raise HTTPException(401, "log in first (POST /auth/login) and send 'Authorization: Bearer <token>',"
-                                " or send an API key in X-API-Key", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, NOT_LOGGED_IN, headers={"WWW-Authenticate": "Bearer"})
         if caller.role not in allowed:
             raise HTTPException(403, f"this needs the role {' or '.join(allowed)}; you are {caller.role}")
         return caller
@@ -147,8 +161,7 @@ def document_roles(routes) -> None:
     for route in routes:
         if not isinstance(route, APIRoute):
             continue
-        roles = next((getattr(d.call, "roles") for d in route.dependant.dependencies
-                      if hasattr(d.call, "roles")), ("anyone",))
+        roles = roles_of(route)
         route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": list(roles)}
         if "\n\nRoles: " not in (route.description or ""):  # routers are shared by every app made
             route.description = (route.description or "").rstrip() + f"\n\nRoles: {', '.join(roles)}."

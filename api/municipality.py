@@ -2,9 +2,7 @@
 CSV and GeoJSON; and the coach's one call that reports how an intake ended."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Literal
 
@@ -19,6 +17,7 @@ from analysis.supply import DIMENSIONS
 from api.auth import Caller, allow
 from api.listings import ERRORS
 from api.schemas import OutcomeIn
+from catalog.csv_cells import csv_text
 from catalog.model import CATEGORIES
 from catalog.records import NotFound
 
@@ -38,11 +37,7 @@ def _gaps(request: Request, wijk, wish, dimension, only_gaps: bool) -> list[dict
 
 
 def _csv(header: tuple, rows: list[list], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(csv_text(header, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -16,9 +16,6 @@ from api.settings import ROOT
 WEB = Path(__file__).resolve().parent / "web"
 LEAFLET = ROOT / "node_modules" / "leaflet" / "dist"
 PAGES = {"/": "coach.html", "/organisatie": "organisatie.html", "/gemeente": "gemeente.html"}
-# No page is cached, and none may be framed by another site.
-HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-           "Referrer-Policy": "no-referrer"}
 
 log = logging.getLogger("socialmap.pages")
 
@@ -35,6 +32,6 @@ def add_pages(app: FastAPI) -> None:
 
 def _page(filename: str):
     def page() -> FileResponse:
-        return FileResponse(WEB / filename, media_type="text/html", headers=HEADERS)
+        return FileResponse(WEB / filename, media_type="text/html")   # headers: api/headers.py
     page.__name__ = f"page_{filename.split('.')[0]}"
     return page

@@ -1,9 +1,7 @@
 """Upkeep of the social map: stale listings per organisation, duplicate candidates, the audit trail."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -13,6 +11,7 @@ from api.listings import ERRORS, _out
 from api.schemas import (
     ActivityOut, AuditOut, DuplicateOut, ListingBrief, MergeIn, PairIn, StaleOut, StalePage,
 )
+from catalog.csv_cells import csv_text
 from catalog.duplicates import find_duplicates
 from catalog.freshness import stale_after_days, stale_listings
 from catalog.model import Activity
@@ -55,19 +54,9 @@ def stale(request: Request, organisation: str | None = Query(None, max_length=20
 def stale_csv(request: Request, organisation: str | None = Query(None, max_length=200),
               caller: Caller = Depends(STAFF)):
     """The stale listings as CSV, grouped by organisation with its contact: the reminder mail's input."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(STALE_CSV_COLUMNS)
-    for s in _stale(request, caller, organisation):
-        writer.writerow([_cell(getattr(s, c)) for c in STALE_CSV_COLUMNS])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    rows = ([getattr(s, c) for c in STALE_CSV_COLUMNS] for s in _stale(request, caller, organisation))
+    return Response(csv_text(STALE_CSV_COLUMNS, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="stale-listings.csv"'})
-
-
-def _cell(value) -> str:
-    """No spreadsheet formulas from listing text (CSV injection): a leading =, +, - or @ is quoted."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _brief(a: Activity) -> ListingBrief:

@@ -2,13 +2,13 @@
 duplicates, import-intakes, gaps."""
 from __future__ import annotations
 
-import csv
 import getpass
 import os
 import re
 import sys
 
 from api.cli import _store
+from catalog.csv_cells import write_rows
 from catalog.records import ROLES, User
 
 DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
@@ -68,9 +68,7 @@ def cmd_stale(args) -> int:
             for a, days in stale_listings(_store(args.db).activities(), args.organisation)]
     out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
     try:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(("organisation", "contact", "id", "title", "last_verified", "days_unverified"))
-        writer.writerows(rows)
+        write_rows(out, ("organisation", "contact", "id", "title", "last_verified", "days_unverified"), rows)
     finally:
         if args.csv:
             out.close()
@@ -107,9 +105,7 @@ def cmd_gaps(args) -> int:
     rows = [r for r in gap_report(_store(args.db)) if is_gap(r) or args.all]
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(GAP_CSV_COLUMNS)
-            writer.writerows(gap_csv_row(r) for r in rows)
+            write_rows(f, GAP_CSV_COLUMNS, (gap_csv_row(r) for r in rows))
         print(f"{len(rows)} rows written to {args.csv}", file=sys.stderr)
     else:
         for r in rows[:args.limit]:

@@ -94,6 +94,14 @@ MIGRATIONS = {
     );
     CREATE INDEX intakes_wijk ON intakes (wijk);
     """,
+    4: """
+    -- Logins under way or failed, counted before a password is checked (catalog/records.py).
+    CREATE TABLE login_attempts (
+        id bigserial PRIMARY KEY, username text NOT NULL, address text NOT NULL, at double precision NOT NULL
+    );
+    CREATE INDEX login_attempts_address ON login_attempts (address);
+    CREATE INDEX login_attempts_username ON login_attempts (username);
+    """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS socialmap_schema (version int NOT NULL)"

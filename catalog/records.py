@@ -75,6 +75,17 @@ class IntakeRecord:
     outcome_month: str | None = None
 
 
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many logins under way or failed a window may hold: for one account from one address (the
+    real user elsewhere is not locked out), from one address for any accounts (name spraying), and
+    for one account from anywhere (a distributed guess)."""
+    window_s: float = 900
+    per_pair: int = 10
+    per_address: int = 50
+    per_account: int = 100
+
+
 class NotFound(LookupError):
     """No listing with that id."""
 
@@ -114,6 +125,12 @@ class Sql:
 
     def all(self, statement: str, args: tuple = ()) -> list:
         return self.run(statement, args).fetchall()
+
+    def serialize(self, table: str) -> None:
+        """Let one transaction at a time change `table` (count, then insert, with no one in between).
+        SQLite's write transactions (BEGIN IMMEDIATE) are one at a time already."""
+        if not self.qmark:
+            self.run(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 class SqlRecords:
@@ -322,6 +339,33 @@ class SqlRecords:
     def end_session(self, token_hash: str) -> None:
         with self._write() as sql:
             sql.run("DELETE FROM sessions WHERE token_hash = %s", (token_hash,))
+
+    # --- the login throttle: shared by every worker, kept across restarts ---
+
+    def begin_login(self, username: str, address: str, limits: LoginLimits, now: float) -> tuple[int | None, str | None]:
+        """Count this attempt before its password is checked, so that concurrent guesses cannot slip
+        past the limits: (attempt id, None), or (None, the limit reached) without counting it."""
+        with self._write() as sql:
+            sql.serialize("login_attempts")
+            sql.run("DELETE FROM login_attempts WHERE at < %s", (now - limits.window_s,))
+            pair = sql.one("SELECT count(*) FROM login_attempts WHERE username = %s AND address = %s",
+                           (username, address))[0]
+            by_address = sql.one("SELECT count(*) FROM login_attempts WHERE address = %s", (address,))[0]
+            by_account = sql.one("SELECT count(*) FROM login_attempts WHERE username = %s", (username,))[0]
+            for count, limit, name in ((pair, limits.per_pair, "account_and_address"),
+                                       (by_address, limits.per_address, "address"),
+                                       (by_account, limits.per_account, "account")):
+                if count >= limit:
+                    return None, name
+            row = sql.one("INSERT INTO login_attempts (username, address, at) VALUES (%s, %s, %s) RETURNING id",
+                          (username, address, now))
+            return int(row[0]), None
+
+    def login_succeeded(self, attempt: int, username: str, address: str) -> None:
+        """The right password: this pair's failures are forgiven (others' from elsewhere are not)."""
+        with self._write() as sql:
+            sql.run("DELETE FROM login_attempts WHERE id = %s OR (username = %s AND address = %s)",
+                    (attempt, username, address))
 
     def add_api_key(self, key: ApiKey) -> None:
         with self._write() as sql:

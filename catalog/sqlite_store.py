@@ -89,6 +89,14 @@ MIGRATIONS = {
     );
     CREATE INDEX intakes_wijk ON intakes (wijk);
     """,
+    4: """
+    -- Logins under way or failed, counted before a password is checked (catalog/records.py).
+    CREATE TABLE login_attempts (
+        id INTEGER PRIMARY KEY, username TEXT NOT NULL, address TEXT NOT NULL, at REAL NOT NULL
+    );
+    CREATE INDEX login_attempts_address ON login_attempts (address);
+    CREATE INDEX login_attempts_username ON login_attempts (username);
+    """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

@@ -13,7 +13,7 @@ import numpy as np
 from catalog.model import Activity
 from catalog.records import SqlRecords
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass

@@ -72,6 +72,14 @@ def copy_store(source, path):
     return SqliteStore(path)
 
 
+def fill_from_demo(store, demo_store, encoder):
+    """Any store (PostGIS too) with the demo catalog, its vectors and postcodes, without encoding again."""
+    from catalog.store import ImportRun, Postcode
+    store.save_import(demo_store.activities(), ImportRun(source="demo", model=encoder.name))
+    store.save_postcodes([Postcode(*row) for row in demo_store.postcodes()])
+    return store
+
+
 @pytest.fixture
 def editable_store(demo_store, tmp_path):
     """The demo catalog in a store of the test's own, to change at will."""

@@ -46,4 +46,4 @@ def truncate(url: str) -> None:
     import psycopg
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE activities, import_runs, postcodes, users, sessions, api_keys, audit_log,"
-                     " duplicate_decisions, merges, intakes RESTART IDENTITY")
+                     " duplicate_decisions, merges, intakes, login_attempts RESTART IDENTITY")

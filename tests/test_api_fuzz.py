@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, settings
 from api.app import create_app
 from api.auth import new_secret, secret_hash
 from catalog.records import ApiKey
-from tests.conftest import copy_store
+from catalog.store import open_store
+from tests import pg
+from tests.conftest import copy_store, fill_from_demo
 
 EXAMPLES_PER_ENDPOINT = 25   # bounded, so the whole run stays well under a minute or two
 
@@ -20,9 +22,15 @@ EXAMPLES_PER_ENDPOINT = 25   # bounded, so the whole run stays well under a minu
 schema = schemathesis.openapi.from_dict(create_app(database_url="sqlite:///unused.db").openapi())
 
 
-@pytest.fixture(scope="module")
-def fuzz_client(demo_store, encoder, tmp_path_factory):
-    store = copy_store(demo_store, tmp_path_factory.mktemp("fuzz") / "fuzz.db")
+@pytest.fixture(scope="module", params=["sqlite", "postgis"])
+def fuzz_client(request, demo_store, encoder, tmp_path_factory):
+    """Both stores: PostgreSQL refuses input (a NUL byte) that SQLite stores."""
+    if request.param == "sqlite":
+        store = copy_store(demo_store, tmp_path_factory.mktemp("fuzz") / "fuzz.db")
+    else:
+        url = pg.create_database()
+        request.addfinalizer(lambda: pg.drop_database(url))
+        store = fill_from_demo(open_store(url), demo_store, encoder)
     key = new_secret("sm_k_")
     # An API key, not a session: a generated POST /auth/logout must not log the fuzzer out.
     store.add_api_key(ApiKey("fuzzer", secret_hash(key), "admin"))

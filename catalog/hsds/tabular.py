@@ -12,6 +12,8 @@ import io
 import json
 from pathlib import Path, PurePosixPath
 
+from catalog.csv_cells import unescape, write_rows
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 DESCRIPTOR = "datapackage.json"
 MAX_FILE_BYTES = 512 * 1024 * 1024  # far above a national catalog; stops a runaway file early
@@ -86,17 +88,11 @@ def _resource(name: str, present: set[str]) -> dict:
 
 def write_table(path: Path, table: str, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, columns(table))  # a key outside the schema raises: a mapping bug
-        writer.writeheader()
-        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        names = columns(table)
+        unknown = {k for row in rows for k in row} - set(names)
+        if unknown:   # a key outside the schema: a mapping bug
+            raise ValueError(f"{table}: columns outside the schema: {', '.join(sorted(unknown))}")
+        write_rows(f, names, ([row.get(c) for c in names] for row in rows))
 
 
 def read_descriptor(directory: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
@@ -190,7 +186,7 @@ def read_table(path: Path, table: str, needed: set[str]) -> list[dict[str, str]]
             if len(values) != len(header):
                 raise DatapackageError(f"{path} line {line}: {len(values)} fields, the header has "
                                        f"{len(header)}; quote text that holds commas")
-            row = dict(zip(header, (v.strip() for v in values)))
+            row = dict(zip(header, (unescape(v.strip()) for v in values)))
             if "id" in row:
                 if not row["id"]:
                     raise DatapackageError(f"{path} line {line}: the id is empty; every record needs one")
