@@ -23,7 +23,8 @@ def _encoder():
 def cmd_import(args) -> int:
     from matcher.indexing import import_catalog
     store = _store(args.db)
-    result = import_catalog(store, args.csv, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet)
+    result = import_catalog(store, args.csv, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
+                            overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     for problem in result.problems[:200]:
         print(f"{args.csv}: {problem}", file=sys.stderr)
     if len(result.problems) > 200:
@@ -33,8 +34,8 @@ def cmd_import(args) -> int:
               "--skip-bad to import the good rows only", file=sys.stderr)
         return 1
     run = result.run
-    for note in result.notes:
-        print(f"{args.csv}: {note}", file=sys.stderr)
+    for line in result.notes + [str(c) for c in result.conflicts]:
+        print(f"{args.csv}: {line}", file=sys.stderr)
     print(f"imported {args.csv}: {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
           f"{run.skipped} rows left out, {run.embedded} embedded; catalog holds {store.count()}")
     return 0
@@ -155,6 +156,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def add_edit_flags(p) -> None:
+    p.add_argument("--overwrite-edits", action="store_true",
+                   help="take the file's value also where an editor changed a field since the last import")
+    p.add_argument("--move-organisations", action="store_true",
+                   help="let the file give an existing listing to another organisation")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="socialmap", description=__doc__)
     parser.add_argument("--db", help="database URL (default: $SOCIALMAP_DB or sqlite:///data/socialmap.db)")
@@ -163,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import", help="import a catalog CSV (the exchange format)")
     p.add_argument("csv")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
+    add_edit_flags(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)
 

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from api.cli import _encoder, _store
+from api.cli import _encoder, _store, add_edit_flags
 
 MAX_LINES = 200
 
@@ -28,7 +28,8 @@ def cmd_hsds_export(args) -> int:
 def cmd_hsds_import(args) -> int:
     from matcher.hsds_indexing import import_hsds
     store = _store(args.db)
-    result = import_hsds(store, args.dir, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet)
+    result = import_hsds(store, args.dir, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
+                         overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     summary, *details = result.report.lines()
     for line in details[:MAX_LINES]:
         print(line, file=sys.stderr)
@@ -39,8 +40,8 @@ def cmd_hsds_import(args) -> int:
               "or pass --skip-bad to import the others", file=sys.stderr)
         return 1
     run = result.run
-    for note in result.notes:
-        print(f"{args.dir}: {note}", file=sys.stderr)
+    for line in result.notes + [str(c) for c in result.conflicts]:
+        print(f"{args.dir}: {line}", file=sys.stderr)
     print(f"{summary}; {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
           f"{run.embedded} embedded; catalog holds {store.count()}")
     return 0
@@ -57,5 +58,6 @@ def add_hsds_commands(sub) -> None:
     p = sub.add_parser("hsds-import", help="import an Open Referral HSDS 3.1 tabular datapackage folder")
     p.add_argument("dir")
     p.add_argument("--skip-bad", action="store_true", help="import the services that map even when some do not")
+    add_edit_flags(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_hsds_import)

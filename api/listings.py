@@ -208,10 +208,15 @@ def delete(request: Request, activity_id: str, caller: Caller = Depends(EDITORS)
 def history(request: Request, activity_id: str, caller: Caller = Depends(allow("editor", "analyst"))):
     """Who changed what and when, newest first (also of listings merged into this one)."""
     store = request.app.state.store
-    entries = store.history(activity_id)
-    if not entries and store.get(activity_id) is None:
+    entries, current = store.history(activity_id), store.get(activity_id)
+    if not entries and current is None:
         raise HTTPException(404, f"no activity with id '{activity_id}'")
-    organisation = entries[0].organisation if entries else store.get(activity_id).organisation
-    if caller.role == "editor" and not caller.may_edit(organisation):
-        raise HTTPException(403, f"that is the history of a listing of {organisation}")
+    if caller.role == "editor":
+        # Only what happened while it was the editor's own: an id once used by another
+        # organisation's (deleted) listing does not open that listing's past.
+        own = [e for e in entries if caller.may_edit(e.organisation)]
+        if not own and not (current is not None and caller.may_edit(current.organisation)):
+            organisation = current.organisation if current is not None else entries[0].organisation
+            raise HTTPException(403, f"that is the history of a listing of {organisation}")
+        entries = own
     return [AuditOut(**vars(e)) for e in entries]

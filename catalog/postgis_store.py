@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool
 from catalog.activity_cache import ActivityCache
 from catalog.geo import points_within
 from catalog.model import Activity, stored_types
-from catalog.records import Conflict, RowState, Sql, changed_fields, now_iso
+from catalog.records import Conflict, RowState, Sql, changed_fields, check_versions, now_iso
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -164,10 +164,12 @@ class PostgisStore(Store):
             rows = conn.execute("SELECT id, row FROM activities WHERE row::json ->> 'types_source' = 'editor'").fetchall()
         return {r[0]: stored_types(json.loads(r[1])) for r in rows}
 
-    def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
+    def save_import(self, activities: list[Activity], run: ImportRun,
+                    expected_versions: dict[str, int] | None = None) -> ImportRun:
         with self.pool.connection() as conn, conn.transaction():
             # One import at a time (readers are not blocked): no deadlocks, honest counts.
             conn.execute("LOCK TABLE activities IN SHARE ROW EXCLUSIVE MODE")
+            check_versions(Sql(conn, qmark=False), expected_versions)
             conn.execute(STAGING)
             with conn.cursor().copy(f"COPY incoming ({COLUMNS}) FROM STDIN") as copy:
                 for a in sorted(activities, key=lambda a: a.id):

@@ -94,6 +94,14 @@ class Conflict(RuntimeError):
     """The write contradicts what is stored (an existing id or name)."""
 
 
+def check_versions(sql: Sql, expected: dict[str, int] | None) -> None:
+    """Inside an import's transaction: the listings it decided on are as they were then."""
+    for activity_id, version in (expected or {}).items():
+        row = sql.one("SELECT version FROM activities WHERE id = %s", (activity_id,))
+        if row is None or row[0] != version:
+            raise Conflict(f"'{activity_id}' was changed while the file was being imported: import it again")
+
+
 class VersionConflict(Conflict):
     """Somebody else changed the listing since the caller read it."""
 
@@ -210,6 +218,19 @@ class SqlRecords:
             self._log(sql, actor, "merge", drop, dropped.row["organisation"], None,
                       {"merged_into": [None, keep], **changed_fields(dropped.row, {})})
             self._log(sql, actor, "merge", keep, kept.row["organisation"], kept.version, {"absorbed": [None, drop]})
+
+    def edited_since_import(self) -> dict[str, set[str]]:
+        """Per listing, the fields changed through the API (or the page) after its last import."""
+        edited: dict[str, set[str]] = {}
+        with self._read() as sql:
+            for activity_id, action, changes in sql.all(
+                    "SELECT activity_id, action, changes FROM audit_log"
+                    " WHERE action IN ('create', 'update', 'confirm', 'import', 'delete') ORDER BY id"):
+                if action in ("import", "delete"):
+                    edited.pop(activity_id, None)
+                else:
+                    edited.setdefault(activity_id, set()).update(json.loads(changes))
+        return edited
 
     def _log(self, sql: Sql, actor: str, action: str, activity_id: str, organisation: str,
              version: int | None, changes: dict) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from catalog.activity_cache import ActivityCache
 from catalog.geo import bounding_box, points_within
 from catalog.model import Activity, stored_types
-from catalog.records import RowState, Sql, changed_fields
+from catalog.records import RowState, Sql, changed_fields, check_versions
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -160,9 +160,11 @@ class SqliteStore(Store):
         rows = self.db.execute("SELECT id, row FROM activities WHERE json_extract(row, '$.types_source') = 'editor'")
         return {r["id"]: stored_types(json.loads(r["row"])) for r in rows}
 
-    def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
+    def save_import(self, activities: list[Activity], run: ImportRun,
+                    expected_versions: dict[str, int] | None = None) -> ImportRun:
         with self._transaction() as db:
             sql = Sql(db, qmark=True)
+            check_versions(sql, expected_versions)
             for a in activities:
                 old = db.execute("SELECT pk, row, paused FROM activities WHERE id = ?", (a.id,)).fetchone()
                 row = _row_json(a)

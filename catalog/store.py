@@ -83,9 +83,11 @@ class Store(SqlRecords, abc.ABC):
         """The listings whose editor set their types: id -> (types, target groups)."""
 
     @abc.abstractmethod
-    def save_import(self, activities: list[Activity], run: ImportRun) -> ImportRun:
+    def save_import(self, activities: list[Activity], run: ImportRun,
+                    expected_versions: dict[str, int] | None = None) -> ImportRun:
         """Insert or update the activities (by id) and record the run, in one transaction.
-        Activities whose `embedding` is None keep the stored vector."""
+        Activities whose `embedding` is None keep the stored vector. With `expected_versions`, a
+        listing changed since (an edit while the file was read) makes it a Conflict, writing nothing."""
 
     @abc.abstractmethod
     def get(self, activity_id: str) -> Activity | None: ...

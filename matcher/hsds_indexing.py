@@ -9,7 +9,8 @@ from catalog.hsds.importer import import_datapackage
 from catalog.hsds.report import HsdsImportReport
 from catalog.store import ImportRun, Store
 from matcher.encoder import Encoder
-from matcher.indexing import assign_types, embed_changed, leave_out_merged
+from catalog.kept_edits import EditConflict
+from matcher.indexing import assign_types, embed_changed, settle
 
 
 @dataclass
@@ -17,17 +18,21 @@ class HsdsImportResult:
     run: ImportRun | None   # None when nothing was written
     report: HsdsImportReport
     notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
+    conflicts: list[EditConflict] = field(default_factory=list)  # editors' changes the files would undo
 
 
 def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad: bool = False,
-                progress: bool = False) -> HsdsImportResult:
+                progress: bool = False, overwrite_edits: bool = False,
+                move_organisations: bool = False) -> HsdsImportResult:
     """Import an HSDS tabular datapackage folder. With any service not imported nothing is written,
     unless skip_bad. The store's postcode table fills in missing coordinates and neighbourhoods."""
     activities, report = import_datapackage(directory, places=store.postcode)
     if report.skipped and not skip_bad:
         return HsdsImportResult(None, report)
-    activities, notes = leave_out_merged(store, activities)
-    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped) + len(notes))
+    settled = settle(store, activities, overwrite_edits, move_organisations)
+    activities = settled.activities
+    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped) + len(settled.notes))
     run.embedded = embed_changed(store, CsvReport(activities=activities), encoder, progress)
     assign_types(store, activities)
-    return HsdsImportResult(store.save_import(activities, run), report, notes)
+    return HsdsImportResult(store.save_import(activities, run, settled.versions), report, settled.notes,
+                            settled.conflicts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.csv_import import CsvReport, read_catalog_csv
+from catalog.kept_edits import EditConflict, Reconciled, reconcile
 from catalog.model import Activity
 from catalog.store import ImportRun, Store
 from catalog.validation import Problem
@@ -23,6 +24,7 @@ class ImportResult:
     problems: list[Problem]
     rows: int
     notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
+    conflicts: list[EditConflict] = field(default_factory=list)  # editors' changes the file would undo
 
 
 def leave_out_merged(store: Store, activities: list[Activity]) -> tuple[list[Activity], list[str]]:
@@ -61,14 +63,28 @@ def assign_types(store: Store, activities: list[Activity]) -> None:
             a.types, a.target_groups, a.types_source = assigned.types, assigned.groups, "auto"
 
 
+def settle(store: Store, activities: list[Activity], overwrite_edits: bool,
+           move_organisations: bool) -> Reconciled:
+    """What the file may change: merged listings stay merged, editors' edits and owners stay."""
+    activities, merged_notes = leave_out_merged(store, activities)
+    settled = reconcile(store, activities, overwrite_edits, move_organisations)
+    settled.notes = merged_notes + settled.notes
+    return settled
+
+
 def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: bool = False,
-                   progress: bool = False) -> ImportResult:
-    """Import a catalog CSV. With any bad row nothing is written, unless skip_bad."""
+                   progress: bool = False, overwrite_edits: bool = False,
+                   move_organisations: bool = False) -> ImportResult:
+    """Import a catalog CSV. With any bad row nothing is written, unless skip_bad. A field an editor
+    changed since the last import is kept (and reported) unless overwrite_edits; a listing is never
+    given to another organisation unless move_organisations (catalog/kept_edits.py)."""
     report = read_catalog_csv(path)
     if report.problems and not skip_bad:
         return ImportResult(None, report.problems, report.rows)
-    report.activities, notes = leave_out_merged(store, report.activities)
-    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines) + len(notes))
+    settled = settle(store, report.activities, overwrite_edits, move_organisations)
+    report.activities = settled.activities
+    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines) + len(settled.notes))
     run.embedded = embed_changed(store, report, encoder, progress)
     assign_types(store, report.activities)
-    return ImportResult(store.save_import(report.activities, run), report.problems, report.rows, notes)
+    return ImportResult(store.save_import(report.activities, run, settled.versions), report.problems, report.rows,
+                        settled.notes, settled.conflicts)

@@ -161,6 +161,23 @@ def test_editor_creates_changes_and_the_trail_shows_it(client, as_, counting):
     assert trail[1]["changes"] == {"contact": ["leesclub@example.org", "06-12345678"]}
 
 
+def test_a_reused_id_does_not_open_another_organisations_history(client, as_):
+    other, editor = as_("other-editor"), as_("editor1")
+    theirs = client.get("/activities", params={"organisation": "Welzijn Zeist (demo)", "limit": 1}).json()["items"][0]
+    r = client.patch(f"/activities/{theirs['id']}", headers={**other, "If-Match": f'"{theirs["version"]}"'},
+                     json={"contact": "06-11112222"})
+    assert r.status_code == 200, r.text
+    version = r.json()["version"]
+    assert client.delete(f"/activities/{theirs['id']}", headers={**other, "If-Match": f'"{version}"'}).status_code == 204
+    assert client.get(f"/activities/{theirs['id']}/history", headers=editor).status_code == 403
+    r = client.post("/activities", headers=editor, json={**NEW_LISTING, "id": theirs["id"]})
+    assert r.status_code == 201, r.text
+    trail = client.get(f"/activities/{theirs['id']}/history", headers=editor).json()
+    assert [(e["action"], e["actor"], e["organisation"]) for e in trail] == [("create", "editor1", OWN)]
+    full = client.get(f"/activities/{theirs['id']}/history", headers=as_("analyst1")).json()
+    assert [e["action"] for e in full] == ["create", "delete", "update", "import"]
+
+
 def test_a_new_listing_is_suggested_by_the_matcher(client, as_):
     client.post("/activities", headers=as_("editor1"), json=NEW_LISTING)
     r = client.post("/match", headers=as_("coach1"), json={
