@@ -9,7 +9,6 @@ both stores, instead of failing deep in a store.
 from __future__ import annotations
 
 import json
-import re
 from typing import Callable
 from urllib.parse import parse_qsl, unquote
 
@@ -17,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from catalog.setting import number_setting
+from catalog.validation import CONTROL_CHARACTER
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Tabs and line ends are ordinary text (a narrative, a description); the other C0 characters and DEL are not.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = CONTROL_CHARACTER   # tabs and line ends are text; NUL and the other C0 characters are not
 
 
 def max_body_bytes() -> int:

@@ -270,7 +270,7 @@ class PostgisStore(Store):
     @staticmethod
     def _activity(row_json: str, embedding: bytes | None = None, paused: bool = False, version: int = 0) -> Activity:
         record = json.loads(row_json)
-        activity = validate_row(record).restore_types(record)
+        activity = validate_row(record, stored=True).restore_types(record)
         activity.paused, activity.version = paused, version
         if embedding is not None:
             activity.embedding = np.frombuffer(embedding, dtype=np.float32)

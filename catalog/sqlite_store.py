@@ -249,7 +249,7 @@ class SqliteStore(Store):
     @staticmethod
     def _activity(row: sqlite3.Row, with_embedding: bool = False) -> Activity:
         record = json.loads(row["row"])
-        activity = validate_row(record).restore_types(record)
+        activity = validate_row(record, stored=True).restore_types(record)
         activity.paused, activity.version = bool(row["paused"]), row["version"]
         if with_embedding and row["embedding"] is not None:
             activity.embedding = np.frombuffer(row["embedding"], dtype=np.float32)

@@ -83,8 +83,15 @@ def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def validate_row(row: dict, line: int | None = None) -> Activity:
-    """Return the Activity for a raw row, or raise ValidationError with every problem found."""
+# Tabs and line ends are ordinary text; the other C0 characters and DEL are not (PostgreSQL cannot
+# store a NUL byte at all). The request guard (api/guard.py) refuses them in every API input too.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_row(row: dict, line: int | None = None, stored: bool = False) -> Activity:
+    """Return the Activity for a raw row, or raise ValidationError with every problem found.
+    `stored`: a row read back from a store, which rules added after it was written must not make
+    unreadable (such a listing is refused when it is next edited or imported)."""
     problems: list[Problem] = []
     values: dict = {}
 
@@ -92,6 +99,9 @@ def validate_row(row: dict, line: int | None = None) -> Activity:
         problems.append(Problem(line, column, message))
 
     raw = {k: ("" if row.get(k) is None else str(row.get(k)).strip()) for k in CSV_COLUMNS}
+    for column, text in raw.items() if not stored else ():
+        if CONTROL_CHARACTER.search(text):
+            bad(column, "contains a control character (such as a NUL byte): remove it")
     for column in REQUIRED:
         if not raw[column]:
             bad(column, "is empty; it is required")

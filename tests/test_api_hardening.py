@@ -154,3 +154,24 @@ def test_a_100_mb_upload_to_a_public_route_is_refused_by_its_length(live_url):
     answer = _answer_before_body(live_url, "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                            "Content-Length: 104857600\r\n")
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgis"])
+def test_an_import_with_a_control_character_names_line_and_column_and_writes_nothing(
+        kind, request, tmp_path, rows6, encoder):
+    from matcher.indexing import import_catalog
+    from tests.helpers import write_catalog
+    if kind == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
+    else:
+        url = request.getfixturevalue("postgis_url")
+        pg.truncate(url)
+        store = open_store(url)
+    rows = [dict(r) for r in rows6]
+    rows[2]["title"] = "Wandel\u0000groep"
+    rows[4]["contact"] = "bel \u0007 mij"
+    result = import_catalog(store, write_catalog(tmp_path / "nul.csv", rows), encoder)
+    assert result.run is None and store.count() == 0
+    assert [(p.line, p.column) for p in result.problems] == [(4, "title"), (6, "contact")]
+    assert all("control character" in p.message for p in result.problems)
+    store.close()
