@@ -113,6 +113,30 @@ def cmd_gaps(args) -> int:
     return 0
 
 
+def _sqlite_path(url: str | None, what: str) -> str:
+    from api import settings
+    url = url or settings.database_url()
+    if url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"{what} is for the embedded store; for PostGIS use pg_dump -Fc and pg_restore (README)")
+    return url.removeprefix("sqlite:///")
+
+
+def cmd_backup(args) -> int:
+    from catalog.sqlite_backup import backup
+    counts = backup(_sqlite_path(args.db, "backup"), args.file)
+    print(f"backed up to {args.file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from catalog.sqlite_backup import restore
+    path = _sqlite_path(args.db, "restore")
+    counts = restore(args.file, path, replace=args.replace)
+    print(f"restored {args.file} into {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
+          + "; start the service again")
+    return 0
+
+
 def add_upkeep_commands(sub) -> None:
     p = sub.add_parser("create-admin", help="create an admin account (the first one, too); asks for a password")
     p.add_argument("username")
@@ -140,6 +164,15 @@ def add_upkeep_commands(sub) -> None:
     p.add_argument("--all", action="store_true", help="also rows where nobody needed a tailored offer")
     p.add_argument("--limit", type=int, default=15)
     p.set_defaults(func=cmd_gaps)
+
+    p = sub.add_parser("backup", help="a consistent copy of the embedded store, also while the service runs")
+    p.add_argument("file", help="the new backup file (never overwritten)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup back as the embedded store (stop the service first)")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="overwrite a store that holds data")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("duplicates", help="candidate pairs of listings that are one activity listed twice")
     p.add_argument("--limit", type=int, default=50)

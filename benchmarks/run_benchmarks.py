@@ -35,6 +35,7 @@ import itertools
 import os
 import platform
 import pstats
+import secrets
 import shutil
 import signal
 import socket
@@ -315,13 +316,27 @@ class Phase:
         return self.n / self.wall_s if self.wall_s else float("nan")
 
 
-def load(base: str, requests: Requests, total: int, clients: int, max_seconds: float) -> Phase:
+def coach_token(url: str, base: str) -> str:
+    """POST /match needs a coach: make one on the benchmark's store and log in as it."""
+    password = secrets.token_urlsafe(16)
+    done = subprocess.run([SOCIALMAP, "--db", url, "create-user", "bench-coach", "--role", "coach",
+                           "--password-stdin"], input=password + "\n", capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"create-user exited {done.returncode}: {done.stderr.strip()[-400:]}")
+    r = httpx.post(base + "/auth/login", json={"username": "bench-coach", "password": password}, timeout=30)
+    if r.status_code != 200:
+        raise RuntimeError(f"logging in as the benchmark's coach failed: {r.status_code} {r.text[:200]}")
+    return r.json()["access_token"]
+
+
+def load(base: str, requests: Requests, total: int, clients: int, max_seconds: float, token: str) -> Phase:
     phase, lock = Phase(), threading.Lock()
     remaining = itertools.count()
     deadline = time.perf_counter() + max_seconds
 
     def worker() -> None:
-        with httpx.Client(base_url=base, timeout=120) as client:  # one keep-alive connection per client
+        with httpx.Client(base_url=base, timeout=120,  # one keep-alive connection per client
+                          headers={"Authorization": f"Bearer {token}"}) as client:
             run_client(client)
 
     def run_client(client: httpx.Client) -> None:
@@ -553,12 +568,13 @@ def bench_one(store: str, size: int, files: dict, args, workdir: Path, floor: di
             print(f"  [{store} {size}] warning: the server kept busy after start-up", file=sys.stderr)
         result.rss_idle_mib, _ = proc_memory(server.proc.pid)
         requests = Requests(files["cases"], args.postcode_share)
-        load(server.base, requests, args.warmup, 1, args.phase_seconds)
-        result.one = load(server.base, requests, args.requests_1, 1, args.phase_seconds)
+        token = coach_token(url, server.base)
+        load(server.base, requests, args.warmup, 1, args.phase_seconds, token)
+        result.one = load(server.base, requests, args.requests_1, 1, args.phase_seconds, token)
         print(f"  [{store} {size}] 1 client: {result.one.n} in {result.one.wall_s:.0f} s, "
               f"p95 {pct(result.one.latencies_ms, 95):.0f} ms", file=sys.stderr)
         result.rss_one_mib, _ = proc_memory(server.proc.pid)
-        result.eight = load(server.base, requests, args.requests_8, 8, args.phase_seconds)
+        result.eight = load(server.base, requests, args.requests_8, 8, args.phase_seconds, token)
         print(f"  [{store} {size}] 8 clients: {result.eight.n} in {result.eight.wall_s:.0f} s, "
               f"p95 {pct(result.eight.latencies_ms, 95):.0f} ms, load {loadavg()}", file=sys.stderr)
         result.rss_mib, result.hwm_mib = proc_memory(server.proc.pid)

@@ -39,22 +39,22 @@ class Reconciled:
 
 def reconcile(store, activities: list[Activity], overwrite_edits: bool = False,
               move_organisations: bool = False) -> Reconciled:
-    edited = store.edited_since_import()
-    current = {a.id: a for a in store.activities()}
+    edited, owners = store.edited_since_import(), store.owners()
     kept, conflicts, notes = [], [], []
     for incoming in activities:
-        now = current.get(incoming.id)
-        if now is None:
+        if incoming.id not in owners:
             kept.append(incoming)
             continue
-        if now.organisation.casefold() != incoming.organisation.casefold() and not move_organisations:
-            notes.append(f"'{incoming.id}' belongs to {now.organisation}, the file gives it to "
+        organisation, _version = owners[incoming.id]
+        if organisation.casefold() != incoming.organisation.casefold() and not move_organisations:
+            notes.append(f"'{incoming.id}' belongs to {organisation}, the file gives it to "
                          f"{incoming.organisation}: left out (--move-organisations to move it)")
             continue
-        merged, found = _keep_edits(now, incoming, edited.get(incoming.id, set()), overwrite_edits)
-        kept.append(merged)
-        conflicts += found
-    return Reconciled(kept, conflicts, notes, {a.id: current[a.id].version for a in kept if a.id in current})
+        if incoming.id in edited:   # only these need the stored listing itself
+            incoming, found = _keep_edits(store.get(incoming.id), incoming, edited[incoming.id], overwrite_edits)
+            conflicts += found
+        kept.append(incoming)
+    return Reconciled(kept, conflicts, notes, {a.id: owners[a.id][1] for a in kept if a.id in owners})
 
 
 def _keep_edits(now: Activity, incoming: Activity, fields: set[str],

@@ -219,6 +219,11 @@ class SqlRecords:
                       {"merged_into": [None, keep], **changed_fields(dropped.row, {})})
             self._log(sql, actor, "merge", keep, kept.row["organisation"], kept.version, {"absorbed": [None, drop]})
 
+    def owners(self) -> dict[str, tuple[str, int]]:
+        """Every listing's organisation and version, without decoding a row (an import's check)."""
+        with self._read() as sql:
+            return {r[0]: (r[1], r[2]) for r in sql.all("SELECT id, organisation, version FROM activities")}
+
     def edited_since_import(self) -> dict[str, set[str]]:
         """Per listing, the fields changed through the API (or the page) after its last import."""
         edited: dict[str, set[str]] = {}
