@@ -19,7 +19,7 @@ from catalog.setting import number_setting
 from catalog.validation import CONTROL_CHARACTER
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-CONTROL = CONTROL_CHARACTER   # tabs and line ends are text; NUL and the other C0 characters are not
+CONTROL = CONTROL_CHARACTER   # tabs and line breaks are text; NUL and the other C0 characters are not
 
 
 def max_body_bytes() -> int:

@@ -20,8 +20,6 @@ def cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):

@@ -83,9 +83,10 @@ def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-# Tabs and line ends are ordinary text; the other C0 characters and DEL are not (PostgreSQL cannot
-# store a NUL byte at all). The request guard (api/guard.py) refuses them in every API input too.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tabs, line ends and the line breaks Word and Excel put in a cell (\x0b, \x0c) are ordinary text;
+# the other C0 characters and DEL are not (PostgreSQL cannot store a NUL byte at all). The request
+# guard (api/guard.py) refuses them in every API input too.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def validate_row(row: dict, line: int | None = None, stored: bool = False) -> Activity:

@@ -33,7 +33,7 @@ def test_formula_text_is_quoted_and_read_back(text):
 
 def test_numbers_dates_and_plain_text_stay_as_they_are():
     assert [cell(v) for v in (-3.5, 4.0, -2, True, None, dt.date(2026, 1, 5), "Wandelen", "'quoted")] == \
-        ["-3.5", "4", "-2", "true", "", "2026-01-05", "Wandelen", "'quoted"]
+        ["-3.5", "4.0", "-2", "true", "", "2026-01-05", "Wandelen", "'quoted"]
     assert unescape("'quoted") == "'quoted"
 
 

@@ -92,7 +92,12 @@ def write_table(path: Path, table: str, rows: list[dict]) -> None:
         unknown = {k for row in rows for k in row} - set(names)
         if unknown:   # a key outside the schema: a mapping bug
             raise ValueError(f"{table}: columns outside the schema: {', '.join(sorted(unknown))}")
-        write_rows(f, names, ([row.get(c) for c in names] for row in rows))
+        write_rows(f, names, ([_whole(row.get(c)) for c in names] for row in rows))
+
+
+def _whole(value):
+    """HSDS numbers as their readers expect them: 12, not 12.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def read_descriptor(directory: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
