@@ -54,13 +54,18 @@ def assign_types(store: Store, activities: list[Activity]) -> None:
     """Each activity's types and target groups: the editor's where an editor corrected them (see
     editing.py), else assigned from its words."""
     corrected = store.corrected_types()
+    done: dict[tuple, tuple[list[str], list[str]]] = {}   # chains list one text many times: assign it once
     for a in activities:
         if a.id in corrected:
             a.types, a.target_groups = (list(x) for x in corrected[a.id])
             a.types_source = "editor"
-        else:
+            continue
+        key = (a.title, a.description, tuple(a.categories), a.min_age, a.max_age)   # all that assign() reads
+        if key not in done:
             assigned = assign(a)
-            a.types, a.target_groups, a.types_source = assigned.types, assigned.groups, "auto"
+            done[key] = (assigned.types, assigned.groups)
+        types, groups = done[key]
+        a.types, a.target_groups, a.types_source = list(types), list(groups), "auto"
 
 
 def settle(store: Store, activities: list[Activity], overwrite_edits: bool,

@@ -150,6 +150,44 @@ def test_an_anonymous_100_mb_upload_is_refused_without_reading_it(live_url):
     assert time.monotonic() - started < 5
 
 
+def _rss_mib() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_anonymous_uploads_at_once_leave_memory_flat(live_url):
+    """Six 100 MB uploads at once, each pushing 16 MB before it gives up: the service (here, in this
+    process) refuses them without buffering their bodies."""
+    headers = ("POST /match HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: 104857600\r\n\r\n").encode()
+    chunk = b"x" * 65536
+    answers = []
+
+    def upload():
+        with socket.create_connection(live_url, timeout=10) as conn:
+            conn.sendall(headers)
+            try:
+                for _ in range(256):   # 16 MB
+                    conn.sendall(chunk)
+            except OSError:
+                pass   # the service closed the connection: it will not read more
+            try:
+                answers.append(conn.recv(4096).decode("latin-1"))
+            except OSError:
+                answers.append("")
+    before = _rss_mib()
+    threads = [threading.Thread(target=upload) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    grown = _rss_mib() - before
+    assert grown < 48, f"memory grew by {grown:.0f} MiB for six refused uploads"
+    assert sum(a.startswith("HTTP/1.1 401") for a in answers) >= 1, answers
+
+
 def test_a_100_mb_upload_to_a_public_route_is_refused_by_its_length(live_url):
     answer = _answer_before_body(live_url, "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                            "Content-Length: 104857600\r\n")
