@@ -9,6 +9,18 @@ from analysis.indicator import indicator
 from analysis.privacy import min_count
 from catalog.store import Store
 
+# The CSV forms of the reports (GET /gaps.csv, /coverage.csv and `socialmap gaps --csv`).
+GAP_CSV_COLUMNS = ("wijk", "wish", "label", "dimension", "group", "demand", "tailored", "tailored_share",
+                   "supply_open", "supply_waitlist", "supply_full", "nearest_open_km", "sentence")
+COVERAGE_CSV_COLUMNS = ("wijk", "category", "label", "postcodes", "covered", "share")
+
+
+def gap_csv_row(r: dict) -> list:
+    s = r["supply"] or {"open": "", "waitlist": "", "full": "", "nearest_open_km": None}
+    return [r["wijk"], r["wish"], r["label"], r["dimension"], r["group"], r["demand"], r["tailored"],
+            "" if r["tailored_share"] is None else r["tailored_share"], s["open"], s["waitlist"], s["full"],
+            "" if s["nearest_open_km"] is None else s["nearest_open_km"], r["sentence"]]
+
 
 def gap_report(store: Store) -> list[dict]:
     return gaps(wijken(store.postcodes()), store.activities(), store.intakes(), walking_km(), min_count())

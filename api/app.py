@@ -20,7 +20,8 @@ from api.hsds_routes import hsds_router
 from api.pages import add_pages
 from api.schemas import ErrorResponse, Health, MatchRequest, MatchResponse, TaxonomyOut
 from catalog.freshness import stale_after_days
-from catalog.store import Store, open_store
+from catalog.store import Store
+from catalog.stores import open_store
 from catalog.taxonomy import taxonomy
 from matcher import signals as model
 from matcher.engine import LocationUnknown, Matcher

@@ -1,19 +1,19 @@
-"""The `socialmap hsds-export` and `socialmap hsds-import` commands; api/cli.py registers them with
-add_hsds_commands and turns a DatapackageError (a ValueError) into a one-line message."""
+"""The `socialmap hsds-export` and `socialmap hsds-import` commands (registered by add_commands; api/cli.py
+turns a DatapackageError, a ValueError, into a one-line message)."""
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
 
-from api.cli import _encoder, _store, add_edit_flags
+from api import cli_support
 
 MAX_LINES = 200
 
 
 def cmd_hsds_export(args) -> int:
     from catalog.hsds.export import export_datapackage, export_json
-    store = _store(args.db)
+    store = cli_support.store(args.db)
     activities = store.activities()
     if args.format == "json":
         out = Path(args.out)
@@ -27,8 +27,8 @@ def cmd_hsds_export(args) -> int:
 
 def cmd_hsds_import(args) -> int:
     from matcher.hsds_indexing import import_hsds
-    store = _store(args.db)
-    result = import_hsds(store, args.dir, _encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
+    store = cli_support.store(args.db)
+    result = import_hsds(store, args.dir, cli_support.encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
                          overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     summary, *details = result.report.lines()
     for line in details[:MAX_LINES]:
@@ -47,7 +47,7 @@ def cmd_hsds_import(args) -> int:
     return 0
 
 
-def add_hsds_commands(sub) -> None:
+def add_commands(sub) -> None:
     """Register hsds-export and hsds-import on the `socialmap` sub-command parser."""
     p = sub.add_parser("hsds-export", help="write the catalog as Open Referral HSDS 3.1")
     p.add_argument("--format", choices=("datapackage", "json"), default="datapackage",
@@ -58,6 +58,6 @@ def add_hsds_commands(sub) -> None:
     p = sub.add_parser("hsds-import", help="import an Open Referral HSDS 3.1 tabular datapackage folder")
     p.add_argument("dir")
     p.add_argument("--skip-bad", action="store_true", help="import the services that map even when some do not")
-    add_edit_flags(p)
+    cli_support.add_edit_flags(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_hsds_import)

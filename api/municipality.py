@@ -12,7 +12,10 @@ from analysis.areas import walking_km
 from analysis.gaps import is_gap
 from analysis.intakes import WISHES
 from analysis.privacy import min_count
-from analysis.report import coverage_report, gap_report, indicator_report, wijken_geojson
+from analysis.report import (
+    COVERAGE_CSV_COLUMNS, GAP_CSV_COLUMNS, coverage_report, gap_csv_row, gap_report, indicator_report,
+    wijken_geojson,
+)
 from analysis.supply import DIMENSIONS
 from api.auth import Caller, allow
 from api.listings import ERRORS
@@ -22,9 +25,6 @@ from catalog.model import CATEGORIES
 from catalog.records import NotFound
 
 ANALYSTS = allow("analyst")
-GAP_CSV_COLUMNS = ("wijk", "wish", "label", "dimension", "group", "demand", "tailored", "tailored_share",
-                   "supply_open", "supply_waitlist", "supply_full", "nearest_open_km", "sentence")
-COVERAGE_CSV_COLUMNS = ("wijk", "category", "label", "postcodes", "covered", "share")
 
 router = APIRouter(tags=["municipality"])
 
@@ -39,13 +39,6 @@ def _gaps(request: Request, wijk, wish, dimension, only_gaps: bool) -> list[dict
 def _csv(header: tuple, rows: list[list], filename: str) -> Response:
     return Response(csv_text(header, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def gap_csv_row(r: dict) -> list:
-    s = r["supply"] or {"open": "", "waitlist": "", "full": "", "nearest_open_km": None}
-    return [r["wijk"], r["wish"], r["label"], r["dimension"], r["group"], r["demand"], r["tailored"],
-            "" if r["tailored_share"] is None else r["tailored_share"], s["open"], s["waitlist"], s["full"],
-            "" if s["nearest_open_km"] is None else s["nearest_open_km"], r["sentence"]]
 
 
 Wijk = Query(None, max_length=100, description="one wijk")

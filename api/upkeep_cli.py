@@ -3,17 +3,13 @@ duplicates, import-intakes, gaps."""
 from __future__ import annotations
 
 import getpass
-import os
 import re
 import sys
 
-from api.cli import _store
+from api import cli_support
 from catalog.csv_cells import write_rows
 from catalog.records import ROLES, User
 
-DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
-                 ("demo-editor", "editor", "Bibliotheek Zeist"), ("demo-analyst", "analyst", None))
-DEMO_PASSWORD = "demo-wachtwoord"
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")  # the same rule as POST /users
 
 
@@ -37,7 +33,7 @@ def cmd_create_user(args) -> int:
     check_account(args.role, args.organisation)
     if not USERNAME.match(args.username):
         raise ValueError(f"a username has 2-100 letters, digits or . _ @ -, not '{args.username}'")
-    _store(args.db).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
+    cli_support.store(args.db).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
     print(f"created {args.role} '{args.username}'" + (f" of {args.organisation}" if args.organisation else ""))
     return 0
 
@@ -47,25 +43,11 @@ def cmd_create_admin(args) -> int:
     return cmd_create_user(args)
 
 
-def create_demo_accounts(url: str | None) -> None:
-    """Known accounts for trying the demo on your own machine. Never on a real catalog."""
-    from api.auth import hash_password
-    store = _store(url)
-    password = os.environ.get("SOCIALMAP_DEMO_PASSWORD", DEMO_PASSWORD)
-    made = []
-    for username, role, organisation in DEMO_ACCOUNTS:
-        if store.user(username) is None:
-            store.add_user(User(username, hash_password(password), role, organisation))
-            made.append(username)
-    if made:
-        print(f"demo accounts {', '.join(made)} with password '{password}' (for trying the demo only)")
-
-
 def cmd_stale(args) -> int:
     from catalog.freshness import stale_after_days, stale_listings
     after = stale_after_days()
     rows = [(a.organisation, a.contact, a.id, a.title, a.last_verified.isoformat(), days)
-            for a, days in stale_listings(_store(args.db).activities(), args.organisation)]
+            for a, days in stale_listings(cli_support.store(args.db).activities(), args.organisation)]
     out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
     try:
         write_rows(out, ("organisation", "contact", "id", "title", "last_verified", "days_unverified"), rows)
@@ -79,7 +61,7 @@ def cmd_stale(args) -> int:
 
 def cmd_duplicates(args) -> int:
     from catalog.duplicates import find_duplicates
-    store = _store(args.db)
+    store = cli_support.store(args.db)
     listings = {a.id: a for a in store.activities()}
     pairs = find_duplicates(list(listings.values()), store.decided_pairs())
     for p in pairs[:args.limit]:
@@ -93,7 +75,7 @@ def cmd_duplicates(args) -> int:
 def cmd_import_intakes(args) -> int:
     from analysis.intakes import read_intakes_csv
     records = read_intakes_csv(args.csv)
-    added = _store(args.db).add_intakes(records)
+    added = cli_support.store(args.db).add_intakes(records)
     print(f"imported {args.csv}: {added} intake records added, {len(records) - added} already there")
     return 0
 
@@ -101,8 +83,8 @@ def cmd_import_intakes(args) -> int:
 def cmd_gaps(args) -> int:
     from analysis.gaps import is_gap
     from analysis.report import gap_report
-    from api.municipality import GAP_CSV_COLUMNS, gap_csv_row
-    rows = [r for r in gap_report(_store(args.db)) if is_gap(r) or args.all]
+    from analysis.report import GAP_CSV_COLUMNS, gap_csv_row
+    rows = [r for r in gap_report(cli_support.store(args.db)) if is_gap(r) or args.all]
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as f:
             write_rows(f, GAP_CSV_COLUMNS, (gap_csv_row(r) for r in rows))
@@ -137,7 +119,7 @@ def cmd_restore(args) -> int:
     return 0
 
 
-def add_upkeep_commands(sub) -> None:
+def add_commands(sub) -> None:
     p = sub.add_parser("create-admin", help="create an admin account (the first one, too); asks for a password")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

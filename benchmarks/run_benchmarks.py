@@ -460,7 +460,7 @@ def blas_limiter():
 
 
 def profile_matcher(url: str, cases: list[dict], n: int = 30) -> str:
-    from catalog.store import open_store
+    from catalog.stores import open_store
     from matcher.encoder import Encoder
     from matcher.engine import Matcher
     from matcher.profile import ClientProfile

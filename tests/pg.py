@@ -20,7 +20,7 @@ def _admin():
 
 def create_database() -> str:
     """Create an empty database with PostGIS and the schema migrated; return its URL."""
-    from catalog.store import open_store
+    from catalog.stores import open_store
     name = f"socialmap_test_{uuid.uuid4().hex[:12]}"
     try:
         with _admin() as conn:

@@ -11,7 +11,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from catalog.store import open_store
+from catalog.stores import open_store
 from tests import pg
 from tests.conftest import add_user, fill_from_demo, login
 

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
-from api import cli
+from api import cli, cli_support
 from catalog.sqlite_store import SqliteStore
 from tests.helpers import ROOT, write_catalog
 
 
 @pytest.fixture(autouse=True)
 def session_encoder(monkeypatch, encoder):
-    monkeypatch.setattr(cli, "_encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
 
 
 def db_url(tmp_path) -> str:

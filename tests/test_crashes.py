@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from catalog.store import open_store
+from catalog.stores import open_store
 from tests import pg
 from tests.conftest import add_user, copy_store, fill_from_demo
 from tests.helpers import ROOT, read_rows, write_catalog

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from api import hsds_cli
+from api import cli_support, hsds_cli
 from catalog.hsds.export import export_datapackage
 from catalog.hsds.tabular import DatapackageError
 from catalog.postcode_import import read_postcode_csv
@@ -24,14 +24,14 @@ EXAMPLE = ROOT / "tests" / "fixtures" / "hsds_example"
 
 @pytest.fixture(autouse=True)
 def session_encoder(monkeypatch, encoder):
-    monkeypatch.setattr(hsds_cli, "_encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
 
 
 def run(argv: list[str]) -> int:
     """The commands as api/cli.py registers them: the global --db, then the sub-command."""
     parser = argparse.ArgumentParser(prog="socialmap")
     parser.add_argument("--db")
-    hsds_cli.add_hsds_commands(parser.add_subparsers(dest="command", required=True))
+    hsds_cli.add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -10,7 +10,8 @@ import pytest
 
 from catalog.csv_import import CsvFormatError
 from catalog.sqlite_store import SqliteStore
-from catalog.store import SCHEMA_VERSION, ActivityFilter, SchemaError, open_store
+from catalog.store import SCHEMA_VERSION, ActivityFilter, SchemaError
+from catalog.stores import open_store
 from matcher.encoder import Encoder
 from matcher.indexing import import_catalog
 from tests.helpers import CENTRE, write_catalog

@@ -8,10 +8,11 @@ import datetime as dt
 
 import pytest
 
-from api import cli
+from api import cli, cli_support
 from catalog.kept_edits import reconcile
 from catalog.records import Conflict
-from catalog.store import ImportRun, open_store
+from catalog.store import ImportRun
+from catalog.stores import open_store
 from matcher.indexing import import_catalog
 from tests import pg
 from tests.helpers import write_catalog
@@ -132,7 +133,7 @@ def test_an_edit_while_the_file_is_read_stops_the_import(imported, encoder, rows
 
 
 def test_the_cli_reports_kept_edits_and_takes_the_flags(store_url, tmp_path, rows6, encoder, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
     path = write_catalog(tmp_path / "catalog.csv", rows6)
     assert cli.main(["--db", store_url, "import", str(path), "--quiet"]) == 0
     store = open_store(store_url)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api import accounts
 from api.app import create_app
 from catalog.records import LoginLimits
-from catalog.store import open_store
+from catalog.stores import open_store
 from tests import pg
 from tests.conftest import add_user
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from catalog.store import ActivityFilter, ImportRun, open_store
+from catalog.store import ActivityFilter, ImportRun
+from catalog.stores import open_store
 from tests import pg
 from tests.test_store_contract import CENTRE, make_activity
 

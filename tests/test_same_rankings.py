@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 import random
 
-from api import cli
+from api import cli, cli_support
 from tests import pg
 from tests.helpers import DEMO_CATALOG, random_profile
 
 
 def test_match_batch_is_identical_on_sqlite_and_postgis(tmp_path, encoder, monkeypatch):
-    monkeypatch.setattr(cli, "_encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
     rng = random.Random(5)
     cases = tmp_path / "cases.jsonl"
     with cases.open("w", encoding="utf-8") as f:

@@ -10,7 +10,8 @@ import pytest
 
 from catalog.geo import haversine_km
 from catalog.model import Activity, Slot
-from catalog.store import SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, open_store
+from catalog.store import SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError
+from catalog.stores import open_store
 from tests import pg
 
 CENTRE = (52.0885, 5.2326)

@@ -40,7 +40,7 @@ class JudgedSet:
 
     def store(self, encoder):
         """The set's catalog in a store of its own, vectors computed once."""
-        from catalog.store import open_store
+        from catalog.stores import open_store
         from matcher.indexing import import_catalog
         digest = hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()[:12]
         CACHE.mkdir(parents=True, exist_ok=True)
