@@ -8,15 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.geo import haversine_km
-from catalog.setting import number_setting
+from catalog.config import walking_km  # noqa: F401  (the areas' setting)
 
 CELL_KM = 0.25        # grid cell size of the derived wijk areas
 CELL_REACH_KM = 0.4   # a cell belongs to the wijk of its nearest postcode within this distance
-
-
-def walking_km() -> float:
-    """SOCIALMAP_WALKING_KM (default 1.0): 'within walking distance' for supply and coverage."""
-    return number_setting("SOCIALMAP_WALKING_KM", 1.0, 0.1, 10, "a distance in km")
 
 
 @dataclass

@@ -4,14 +4,10 @@ that no small number can be worked out from two others (a total minus a part, or
 another). A share is shown only where both its part and the rest reach the threshold."""
 from __future__ import annotations
 
-from catalog.setting import number_setting
+from catalog.config import min_count  # noqa: F401  (the privacy threshold's setting)
 
 ROUND_TO = 5
 SHARE_STEP = 0.05
-
-
-def min_count() -> int:
-    return number_setting("SOCIALMAP_MIN_COUNT", 5, 1, 100, "a whole number", whole=True)
 
 
 def shown(count: int, threshold: int) -> int | str:

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from catalog.records import ROLES, LoginLimits
-from catalog.setting import number_setting
+from catalog import config
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # OWASP's minimum for scrypt; about 50 ms a hash here
 MIN_PASSWORD = 10
@@ -60,7 +60,7 @@ def secret_hash(secret: str) -> str:
 
 
 def session_hours() -> float:
-    return number_setting("SOCIALMAP_SESSION_HOURS", 8, 0, 720, "a number of hours", above_low=True)
+    return config.session_hours()
 
 
 def expiry() -> str:

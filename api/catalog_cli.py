@@ -3,17 +3,16 @@ match-batch and serve."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 from api import cli_support, settings
+from catalog import config
 from catalog.records import User
 
 DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
                  ("demo-editor", "editor", "Bibliotheek Zeist"), ("demo-analyst", "analyst", None))
-DEMO_PASSWORD = "demo-wachtwoord"
 
 
 def cmd_import(args) -> int:
@@ -85,7 +84,7 @@ def create_demo_accounts(url: str | None) -> None:
     """Known accounts for trying the demo on your own machine. Never on a real catalog."""
     from api.auth import hash_password
     store = cli_support.store(url)
-    password = os.environ.get("SOCIALMAP_DEMO_PASSWORD", DEMO_PASSWORD)
+    password = config.demo_password()
     made = []
     for username, role, organisation in DEMO_ACCOUNTS:
         if store.user(username) is None:

@@ -15,16 +15,11 @@ from urllib.parse import parse_qsl, unquote
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
-from catalog.setting import number_setting
+from catalog import config
 from catalog.validation import CONTROL_CHARACTER
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CONTROL = CONTROL_CHARACTER   # tabs and line breaks are text; NUL and the other C0 characters are not
-
-
-def max_body_bytes() -> int:
-    return int(number_setting("SOCIALMAP_MAX_BODY_BYTES", 1024 * 1024, 1024, 1024 ** 3, "a number of bytes",
-                              whole=True))
 
 
 def control_character_fields(value, path: str = "body") -> list[str]:
@@ -93,7 +88,7 @@ class RequestGuard:
         return None if problem is None else _error(401, problem, headers={"WWW-Authenticate": "Bearer"})
 
     async def _read_body(self, receive, headers):
-        limit = max_body_bytes()
+        limit = config.max_body_bytes()
         too_big = _error(413, f"the request body is larger than {limit} bytes (SOCIALMAP_MAX_BODY_BYTES): "
                               "send less at once")
         declared = headers.get("content-length", "")

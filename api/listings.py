@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import Caller, allow
 from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut, ErrorResponse
+from catalog.freshness import stale_after_days
 from catalog.model import CAPACITY, CATEGORIES, KINDS, Activity
 from catalog.records import Conflict, NotFound, VersionConflict
 from catalog.store import ActivityFilter
@@ -103,7 +104,8 @@ def activities(
             raise HTTPException(422, f"postcode: {e}")
     items, total = request.app.state.store.list(
         ActivityFilter(q, category, neighbourhood, organisation, kind, capacity, postcode), offset, limit)
-    return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a) for a in items])
+    after = stale_after_days()   # the setting once a page, not once a listing
+    return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a, stale_after=after) for a in items])
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut, responses={404: ERRORS[404]})

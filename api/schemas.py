@@ -68,7 +68,8 @@ class ActivityOut(BaseModel):
     version: int = Field(description="raised on every change; send it back in If-Match when you edit")
 
     @classmethod
-    def of(cls, a: Activity, today: dt.date | None = None) -> "ActivityOut":
+    def of(cls, a: Activity, today: dt.date | None = None, stale_after: int | None = None) -> "ActivityOut":
+        """`stale_after` (days): read once by a caller that shows a page of listings."""
         today = today or dt.date.today()
         return cls(id=a.id, title=a.title, description=a.description, organisation=a.organisation,
                    kind=a.kind, categories=a.categories, min_age=a.min_age, max_age=a.max_age,
@@ -76,7 +77,7 @@ class ActivityOut(BaseModel):
                    postcode=a.postcode, neighbourhood=a.neighbourhood, lat=a.lat, lon=a.lon,
                    schedule=[str(s) for s in a.schedule], cost_eur_month=a.cost_eur_month,
                    wheelchair=a.wheelchair, capacity=a.capacity, last_verified=a.last_verified,
-                   stale=is_stale(a, today), contact=a.contact, paused=a.paused, version=a.version,
+                   stale=is_stale(a, today, stale_after), contact=a.contact, paused=a.paused, version=a.version,
                    **_types_out(a))
 
 

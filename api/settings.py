@@ -1,18 +1,15 @@
-"""Settings from the environment, one place for the service and every CLI command."""
+"""The paths of the demo data and the service's process setup (the settings themselves: catalog/config.py)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from catalog import config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = config.ROOT
 DEMO_CATALOG = ROOT / "catalog" / "demo" / "zeist_activities.csv"
 DEMO_POSTCODES = ROOT / "catalog" / "demo" / "zeist_postcodes.csv"
 DEMO_INTAKES = ROOT / "catalog" / "demo" / "zeist_intakes.csv"  # anonymous records, from scripts/make_demo_intakes.py
 
 
-def database_url() -> str:
-    """SOCIALMAP_DB: sqlite:///path/to/file.db (the default, embedded store)."""
-    return os.environ.get("SOCIALMAP_DB") or f"sqlite:///{ROOT / 'data' / 'socialmap.db'}"
+database_url = config.database_url   # every setting is read in catalog/config.py
 
 
 def limit_blas_threads() -> None:

@@ -7,14 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.model import Activity
-from catalog.setting import number_setting
-
-DEFAULT_MONTHS = 12
+from catalog import config
 
 
 def stale_after_days() -> int:
-    months = number_setting("SOCIALMAP_STALE_AFTER_MONTHS", DEFAULT_MONTHS, 1, 120, "a whole number of months", whole=True)
-    return round(months * 365.25 / 12)
+    return round(config.stale_after_months() * 365.25 / 12)
 
 
 def days_unverified(activity: Activity, today: dt.date | None = None) -> int:

@@ -6,10 +6,10 @@ import: benchmarks/matching_eval.py sets it for a subprocess of its own. Never s
 """
 from __future__ import annotations
 
-import os
+from catalog import config
 
 KNOWN = ("taxonomy", "weights", "stemmer")
-_ACTIVE = frozenset(p.strip() for p in os.environ.get("SOCIALMAP_ABLATE", "").split(",") if p.strip())
+_ACTIVE = config.ablated()
 if _ACTIVE - set(KNOWN):
     raise ValueError(f"SOCIALMAP_ABLATE: unknown part(s) {', '.join(sorted(_ACTIVE - set(KNOWN)))}; "
                      f"use {', '.join(KNOWN)}")

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
+from catalog import config
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 QUERY_CACHE_SIZE = 2048
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / ".models" / "multilingual-e5-small"
+DEFAULT_MODEL_DIR = config.DEFAULT_MODEL_DIR
 
 
 class ModelMissing(RuntimeError):
@@ -25,7 +27,7 @@ class ModelMissing(RuntimeError):
 
 
 def model_setting() -> str:
-    return os.environ.get("SOCIALMAP_MODEL") or str(DEFAULT_MODEL_DIR)
+    return config.model()
 
 
 class Encoder:
@@ -40,8 +42,8 @@ class Encoder:
         if looks_like_path and not Path(self.model_ref).expanduser().is_dir():
             raise ModelMissing(f"no model folder at {self.model_ref}; build it with "
                                "`python -m matcher.model_build` (make run/test do this)")
-        self.query_prefix = os.environ.get("SOCIALMAP_QUERY_PREFIX", "query: ") if query_prefix is None else query_prefix
-        self.passage_prefix = os.environ.get("SOCIALMAP_PASSAGE_PREFIX", "passage: ") if passage_prefix is None else passage_prefix
+        self.query_prefix = config.query_prefix() if query_prefix is None else query_prefix
+        self.passage_prefix = config.passage_prefix() if passage_prefix is None else passage_prefix
         self._model = None
         self.name = f"{Path(self.model_ref).name}|{self.query_prefix}|{self.passage_prefix}"
         self._cache: dict[str, np.ndarray] = {}
