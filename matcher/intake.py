@@ -111,8 +111,8 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
             constraints.setdefault(name, []).append(text)
 
     for keyword in keywords:
-        tokens = index.tokens(keyword, typos=True)
-        covered, hits = _find(tokens, index)
+        tokens = k.keywords.tokens(keyword, typos=True)
+        covered, hits = _find(tokens, k.keywords)
         wanted, refusals, found = _collect(hits)
         absorb(wanted, refusals, found)
         if covered and len(covered) == len(tokens):

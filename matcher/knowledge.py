@@ -20,27 +20,37 @@ CATEGORY_TERMS = {
     "dansen": ["dansen", "dans"],
     "balsport": ["balsport", "balspel"],
     "tuinieren": ["tuinieren", "tuin", "tuinen"],
-    "natuur": ["natuur", "buiten zijn"],
+    "natuur": ["natuur", "buiten zijn", "buiten", "naar buiten", "buitenlucht", "frisse lucht"],
     "koken_eten": ["koken", "samen eten", "eten", "maaltijd"],
     "creatief": ["creatief", "creativiteit", "knutselen", "kunst"],
-    "muziek": ["muziek", "muziek maken", "zingen"],
-    "cultuur": ["cultuur", "cultureel"],
+    "muziek": ["muziek", "muziek maken", "zingen", "orkest", "orchestra", "klassieke muziek", "classical music", "viool", "violin"],
+    "cultuur": ["cultuur", "cultureel", "film", "films", "theater"],
     "lezen_schrijven": ["lezen", "schrijven", "boeken"],
-    "taal": ["taal", "nederlands leren", "taal leren", "nederlands oefenen"],
-    "spel": ["spelletjes", "spellen", "spel", "gezelschapsspel"],
-    "ontmoeting": ["ontmoeting", "ontmoeten", "mensen ontmoeten", "contact", "gezelligheid", "aanspraak"],
+    "taal": ["taal", "nederlands leren", "taal leren", "nederlands oefenen", "dutch", "dutch language"],
+    "spel": ["spelletjes", "spellen", "spel", "gezelschapsspel", "kaarten", "kaartspel", "kaartspellen"],
+    "ontmoeting": ["ontmoeting", "ontmoeten", "mensen ontmoeten", "contact", "gezelligheid", "aanspraak",
+                   "praten", "kletsen", "nieuwe mensen", "mensen", "mensen leren kennen", "vrienden",
+                   "vrienden maken", "koffie", "thee", "meet people"],
     "vrijwilligerswerk": ["vrijwilligerswerk", "vrijwilliger", "vrijwilligen", "volunteer", "volunteering"],
     "klussen": ["klussen", "klusjes", "repareren", "met zijn handen", "met haar handen", "met de handen",
-                "iets met handen", "praktisch bezig", "handen uit de mouwen"],
+                "iets met handen", "praktisch bezig", "handen uit de mouwen", "techniek", "technisch",
+                "handen", "iets om handen", "praktisch"],
     "digitaal": ["computer", "digitaal", "internet", "smartphone", "tablet"],
     "educatie": ["cursus", "leren", "scholing", "workshop"],
     "lotgenoten": ["lotgenoten", "lotgenotencontact", "lotgenotengroep"],
     "levensbeschouwing": ["geloof", "kerk", "moskee", "religie", "bidden"],
-    "dieren": ["dieren", "dier", "huisdieren"],
+    "dieren": ["dieren", "dier", "huisdieren", "vee", "boerderijdieren"],
     "maatje": ["maatje", "buddy", "maatjes"],
     "werk_dagbesteding": ["werk", "dagbesteding", "werkervaring", "baan"],
 }
 assert set(CATEGORY_TERMS) == set(CATEGORIES)
+
+# Words that name a kind of activity only as a coach's keyword: in a narrative "vrouwen" or "mannen"
+# is about people ("zijn vrouw"), as a keyword it asks for a women's or men's group.
+KEYWORD_TYPE_TERMS = {
+    "vrouwengroep": ["vrouwen", "voor vrouwen", "met vrouwen"],
+    "mannengroep": ["mannen", "voor mannen", "met mannen", "mannen onder elkaar"],
+}
 
 # Conditions of the client, not wishes: their words never make a wish (and never a refusal).
 CONSTRAINT_TERMS = {
@@ -48,7 +58,8 @@ CONSTRAINT_TERMS = {
                "niet duur", "weinig budget", "kleine beurs", "minima"],
     "nabij": ["dichtbij", "dicht bij huis", "dichtbij huis", "in de buurt", "om de hoek", "in de wijk",
               "loopafstand", "niet ver", "niet te ver", "dicht bij"],
-    "tempo": ["rustig tempo", "eigen tempo", "rustig aan", "niet te druk", "kleine groep", "niet te veel mensen"],
+    "tempo": ["rustig tempo", "eigen tempo", "rustig aan", "niet te druk", "kleine groep", "niet te veel mensen",
+              "rustig", "weinig mensen"],
     "tijd": ["s ochtends", "'s ochtends", "ochtend", "s middags", "'s middags", "middag", "s avonds",
              "'s avonds", "avond", "overdag", "weekend", "doordeweeks"],
     "vervoer": ["rolstoel", "scootmobiel", "rollator", "slecht ter been", "geen auto", "geen vervoer",
@@ -81,6 +92,8 @@ class Knowledge:
             intake_terms += [(term, ("constraint", name)) for term in words]
         self.listings = TermIndex(listing_terms)
         self.intakes = TermIndex(intake_terms)
+        self.keywords = TermIndex(intake_terms + [(term, ("type", key)) for key, words in KEYWORD_TYPE_TERMS.items()
+                                                  if key in t.types for term in words])
         self.type_keys = list(t.types)
         self.type_ids = {k: i for i, k in enumerate(self.type_keys)}
 

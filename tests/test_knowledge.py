@@ -114,6 +114,26 @@ def test_foreign_and_colloquial_words_point_to_the_type(interests, expected):
     assert expected in wish_types(interests)
 
 
+@pytest.mark.parametrize("keyword, category", [
+    ("buiten", "natuur"), ("techniek", "klussen"), ("iets om handen", "klussen"), ("kaarten", "spel"),
+    ("nieuwe mensen", "ontmoeting"), ("koffie", "ontmoeting"), ("orkest", "muziek"), ("films", "cultuur"),
+])
+def test_a_coach_s_everyday_keyword_is_understood(keyword, category):
+    (wish,) = intake(keyword).wishes
+    assert category in wish.categories or any(category in taxonomy().types[t].categories for t in wish.types)
+
+
+def test_wanting_to_be_useful_is_a_need_and_rustig_a_condition():
+    assert "nuttig_voelen" in intake("iets nuttigs").needs
+    assert intake("rustig").wishes == [] and "tempo" in intake("rustig").constraints
+
+
+def test_women_and_men_as_keywords_ask_for_their_group_but_a_husband_in_the_narrative_does_not():
+    assert "vrouwengroep" in wish_types("vrouwen") and "mannengroep" in wish_types("mannen")
+    found = wish_types(narrative="Zijn vrouw is vorig jaar overleden; haar man werkt nog.")
+    assert not found & {"vrouwengroep", "mannengroep"}
+
+
 def test_past_jobs_and_hobbies_in_the_narrative_point_to_a_type():
     found = wish_types(narrative="Meneer sleutelde vroeger aan brommers en was monteur bij de garage.")
     assert found & {"repair_cafe", "fietsenwerkplaats", "sleutelclub_motoren", "mannenschuur"}
