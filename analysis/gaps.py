@@ -9,16 +9,12 @@ from analysis.privacy import rank, shown, shown_share
 from analysis.supply import DIMENSIONS, near, offer
 from catalog.model import CATEGORY_LABELS, Activity
 from catalog.records import IntakeRecord
+from catalog.vocabulary import language_name
 from matcher.categories import OTHER_WISH
 from matcher.explain import km
 
 LABELS = {**CATEGORY_LABELS, OTHER_WISH: "iets dat in geen categorie past"}
 GENDER_WORDS = {"vrouw": "vrouwen", "man": "mannen", "x": "cliënten met gender x"}
-LANGUAGE_NAMES = {"ar": "Arabisch", "tr": "Turks", "pl": "Pools", "uk": "Oekraïens", "ru": "Russisch", "en": "Engels",
-                  "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ku": "Koerdisch", "de": "Duits",
-                  "fr": "Frans", "es": "Spaans", "pt": "Portugees", "ro": "Roemeens", "bg": "Bulgaars",
-                  "zh": "Chinees", "ms": "Maleis", "id": "Indonesisch", "hi": "Hindi", "ur": "Urdu",
-                  "ber": "Tamazight", "pap": "Papiaments"}
 
 
 def group_value(r: IntakeRecord, dimension: str) -> str:
@@ -34,7 +30,7 @@ def group_words(dimension: str, value: str) -> str:
         return GENDER_WORDS.get(value, "cliënten")
     if value == "nl":
         return "Nederlandstalige cliënten"
-    return f"cliënten die {LANGUAGE_NAMES.get(value, value)} spreken en geen Nederlands"
+    return f"cliënten die {language_name(value)} spreken en geen Nederlands"
 
 
 def gaps(wijken: dict[str, Wijk], activities: list[Activity], intakes: list[IntakeRecord],

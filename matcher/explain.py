@@ -5,12 +5,9 @@ from catalog.model import CATEGORY_LABELS, Activity
 from catalog.taxonomy import taxonomy
 from matcher.keywords import keyword_hits
 from matcher.signals import QueryContext
+from catalog.vocabulary import language_name
 from matcher.wish_fit import activity_types
 
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "tr": "Turks", "ar": "Arabisch", "pl": "Pools",
-                  "de": "Duits", "fr": "Frans", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch",
-                  "so": "Somalisch", "ti": "Tigrinya", "fa": "Perzisch", "ber": "Tamazight", "pt": "Portugees",
-                  "pap": "Papiaments"}
 
 
 def km(distance: float) -> str:
@@ -27,7 +24,7 @@ def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> li
     """The soft compromises this suggestion asks of the client, in plain Dutch."""
     notes = []
     if signals["language_fit"] < 0:
-        spoken = ", ".join(LANGUAGE_NAMES.get(code, code) for code in a.languages)
+        spoken = ", ".join(language_name(code) for code in a.languages)
         notes.append(f"voertaal {spoken}")
     if signals["schedule_fit"] <= -1:
         notes.append("niet op de dagen dat de cliënt kan (" + ", ".join(sorted(a.days, key="ma di wo do vr za zo".split().index)) + ")")
@@ -103,7 +100,7 @@ def explain(ctx: QueryContext, a: Activity, distance_km: float, signals: dict[st
     if not matched:
         matched.append("sluit aan bij het verhaal van de intake" if signals["meaning"] > 0.5 else "algemeen aanbod in de buurt")
     if signals["language_fit"] > 0:
-        shared = [LANGUAGE_NAMES.get(c, c) for c in a.languages if c in ctx.profile.languages and c != "nl"]
+        shared = [language_name(c) for c in a.languages if c in ctx.profile.languages and c != "nl"]
         matched.append("in het " + " en ".join(shared))
     if signals["culture_fit"] > 0:
         matched.append(f"voor de {a.culture} gemeenschap")

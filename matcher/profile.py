@@ -5,8 +5,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from catalog.model import WEEKDAYS
 from catalog.validation import normalise_postcode
+from catalog.vocabulary import DAY_NAMES as NAMES_OF_DAYS
 
-DAY_NAMES = dict(zip(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"), WEEKDAYS))
+DAY_NAMES = {name: day for day, name in NAMES_OF_DAYS.items()}   # "maandag" -> "ma": a coach may write either
 
 
 class ClientProfile(BaseModel):

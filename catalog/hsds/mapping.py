@@ -18,6 +18,7 @@ from typing import Callable
 from catalog.model import CATEGORIES, CATEGORY_LABELS, WEEKDAYS, Activity
 from catalog.store import Postcode
 from catalog.taxonomy import taxonomy as activity_taxonomy
+from catalog.vocabulary import DAY_NAMES, LANGUAGE_ALIASES, LANGUAGES  # noqa: F401  (importer reads them here)
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socialmap:hsds")  # never change: every id depends on it
 CATEGORY_TAXONOMY = "socialmap-categories"
@@ -34,30 +35,9 @@ PROPERTIES = {
     "capacity": ("Plaatsen", "open: er is plaats; waitlist: er is een wachtlijst; full: vol."),
 }
 BYDAY = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU")))
-DAY_NAMES = dict(zip(WEEKDAYS, ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")))
 WHEELCHAIR_TEXT = {"yes": "Toegankelijk voor rolstoelgebruikers.", "no": "Niet toegankelijk voor rolstoelgebruikers."}
 UNKNOWN_PLACE = "onbekend"  # HSDS requires city and state_province; said plainly when the postcode table does not know
 MONTHLY = "per maand"
-# ISO 639-1 code: (ISO 639-3 code, Dutch name, English name) of languages spoken in Dutch neighbourhoods.
-LANGUAGES = {
-    "nl": ("nld", "Nederlands", "Dutch"), "fy": ("fry", "Fries", "Frisian"), "en": ("eng", "Engels", "English"),
-    "de": ("deu", "Duits", "German"), "fr": ("fra", "Frans", "French"), "es": ("spa", "Spaans", "Spanish"),
-    "it": ("ita", "Italiaans", "Italian"), "pt": ("por", "Portugees", "Portuguese"), "pl": ("pol", "Pools", "Polish"),
-    "ro": ("ron", "Roemeens", "Romanian"), "bg": ("bul", "Bulgaars", "Bulgarian"), "hu": ("hun", "Hongaars", "Hungarian"),
-    "el": ("ell", "Grieks", "Greek"), "ru": ("rus", "Russisch", "Russian"), "uk": ("ukr", "Oekraïens", "Ukrainian"),
-    "tr": ("tur", "Turks", "Turkish"), "ar": ("ara", "Arabisch", "Arabic"), "ku": ("kur", "Koerdisch", "Kurdish"),
-    "fa": ("fas", "Perzisch", "Persian"), "ps": ("pus", "Pasjtoe", "Pashto"), "ur": ("urd", "Urdu", "Urdu"),
-    "hi": ("hin", "Hindi", "Hindi"), "zh": ("zho", "Chinees", "Chinese"), "so": ("som", "Somalisch", "Somali"),
-    "ti": ("tir", "Tigrinya", "Tigrinya"), "am": ("amh", "Amhaars", "Amharic"), "ms": ("msa", "Maleis", "Malay"),
-    "id": ("ind", "Indonesisch", "Indonesian"), "vi": ("vie", "Vietnamees", "Vietnamese"),
-    "sq": ("sqi", "Albanees", "Albanian"), "bs": ("bos", "Bosnisch", "Bosnian"), "hr": ("hrv", "Kroatisch", "Croatian"),
-    "sr": ("srp", "Servisch", "Serbian"),
-    # no ISO 639-1 code: the ISO 639-3 one stands in
-    "ber": ("ber", "Tamazight (Berbers)", "Berber"), "pap": ("pap", "Papiaments", "Papiamento"),
-}
-# Any code or name of the table above, lower case -> ISO 639-1 (the ISO 639-2/B codes included).
-LANGUAGE_ALIASES = {alias.lower(): code for code, names in LANGUAGES.items() for alias in names} | {
-    "dut": "nl", "ger": "de", "fre": "fr", "rum": "ro", "gre": "el", "per": "fa", "chi": "zh", "may": "ms", "alb": "sq"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 URL = re.compile(r"^https?://\S+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
