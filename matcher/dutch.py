@@ -149,11 +149,21 @@ IRREGULAR = {
 }
 
 
+# Common adjectives (and ordinals) that end like a past tense but are none: "korte" is no "koor"+"te",
+# "grote" no "groen".
+NOT_VERB_FORMS = frozenset("""korte grote goede oude harde zachte rode brede lichte echte slechte vaste
+    eerste laatste beste mooiste leukste liefste langste grootste kleinste drukke rustige vrolijke stille
+    witte zwarte late vroege dikke dunne platte natte koude warme hete zoete bittere zure volle lege
+    aparte gewone nette vlotte trotse snelle lange""".split())
+
+
 def verb_variants(word: str) -> list[str]:
     """Infinitive-like forms a past or present verb form may come from: sleutelde -> sleutel,
     gewandeld -> wandel, fietst -> fiets. The caller keeps the first one it knows."""
     if word in IRREGULAR:
         return [stem(IRREGULAR[word])]
+    if word in NOT_VERB_FORMS:
+        return [stem(word)]
     out = []
     for w in (word, word[2:] if word.startswith("ge") and len(word) > 6 else None):
         if not w:

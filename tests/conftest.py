@@ -72,6 +72,26 @@ def copy_store(source, path):
     return SqliteStore(path)
 
 
+@pytest.fixture(scope="module")
+def postgis_url():
+    """A fresh PostGIS database for one test module (tests/pg.py: never skipped in CI)."""
+    from tests import pg
+    url = pg.create_database()
+    yield url
+    pg.drop_database(url)
+
+
+def empty_store_url(kind: str, request, tmp_path) -> str:
+    """The URL of an empty store of this kind for one test: a new SQLite file, or the module's
+    PostGIS database emptied."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    from tests import pg
+    url = request.getfixturevalue("postgis_url")
+    pg.truncate(url)
+    return url
+
+
 def fill_from_demo(store, demo_store, encoder):
     """Any store (PostGIS too) with the demo catalog, its vectors and postcodes, without encoding again."""
     from catalog.store import ImportRun, Postcode

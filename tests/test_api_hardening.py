@@ -12,27 +12,13 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog.stores import open_store
-from tests import pg
-from tests.conftest import add_user, fill_from_demo, login
+from tests.conftest import add_user, empty_store_url, fill_from_demo, login
 
 PROFILE = {"interests": "wandelen", "postcode": "3701 AB", "age": 70}
 
 
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
-
-
 def filled_store(kind: str, demo_store, encoder, tmp_path, request):
-    if kind == "sqlite":
-        store = open_store(f"sqlite:///{tmp_path / 'hardening.db'}")
-    else:
-        url = request.getfixturevalue("postgis_url")
-        pg.truncate(url)
-        store = open_store(url)
-    return fill_from_demo(store, demo_store, encoder)
+    return fill_from_demo(open_store(empty_store_url(kind, request, tmp_path)), demo_store, encoder)
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
@@ -199,12 +185,7 @@ def test_an_import_with_a_control_character_names_line_and_column_and_writes_not
         kind, request, tmp_path, rows6, encoder):
     from matcher.indexing import import_catalog
     from tests.helpers import write_catalog
-    if kind == "sqlite":
-        store = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
-    else:
-        url = request.getfixturevalue("postgis_url")
-        pg.truncate(url)
-        store = open_store(url)
+    store = open_store(empty_store_url(kind, request, tmp_path))
     rows = [dict(r) for r in rows6]
     rows[2]["title"] = "Wandel\u0000groep"
     rows[4]["contact"] = "bel \u0007 mij"

@@ -24,13 +24,6 @@ PASSWORD = "een-goed-wachtwoord"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
-
-
 @pytest.fixture(params=["sqlite", "postgis"])
 def demo_url(request, demo_store, encoder, tmp_path):
     """A store with the demo catalog, as a URL another process can open."""

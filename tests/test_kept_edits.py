@@ -14,26 +14,15 @@ from catalog.records import Conflict
 from catalog.store import ImportRun
 from catalog.stores import open_store
 from matcher.indexing import import_catalog
-from tests import pg
+from tests.conftest import empty_store_url
 from tests.helpers import write_catalog
 
 OTHER = "Buurthuis De Clomp"
 
 
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
-
-
 @pytest.fixture(params=["sqlite", "postgis"])
 def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kept.db'}"
-    url = request.getfixturevalue("postgis_url")
-    pg.truncate(url)
-    return url
+    return empty_store_url(request.param, request, tmp_path)
 
 
 @pytest.fixture

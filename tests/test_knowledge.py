@@ -128,6 +128,22 @@ def test_wanting_to_be_useful_is_a_need_and_rustig_a_condition():
     assert intake("rustig").wishes == [] and "tempo" in intake("rustig").constraints
 
 
+@pytest.mark.parametrize("narrative, not_a_wish", [
+    ("Ze maakt graag een korte wandeling.", "koor"),             # korte: no koor + te
+    ("Hij woont in een grote flat.", "natuurwandeling"),          # grote: no groen
+    ("Ze woont bij haar dochter en gaat vaak bij de buren langs.", "imkeren"),   # bij: no bee
+    ("De huisarts verwees haar door.", "gezondheidsvoorlichting"),   # every referral names the GP
+    ("Ze wil iets doen met anderen.", "volleybal_recreatief"),
+])
+def test_everyday_words_of_a_narrative_name_no_activity(narrative, not_a_wish):
+    assert not_a_wish not in wish_types(narrative=narrative)
+
+
+def test_past_tenses_still_point_to_their_activity():
+    found = wish_types(narrative="Vroeger bakte ze taarten, zong ze in het koor en wandelde ze veel.")
+    assert {"bakclub", "koor", "wandelgroep"} <= found
+
+
 def test_women_and_men_as_keywords_ask_for_their_group_but_a_husband_in_the_narrative_does_not():
     assert "vrouwengroep" in wish_types("vrouwen") and "mannengroep" in wish_types("mannen")
     found = wish_types(narrative="Zijn vrouw is vorig jaar overleden; haar man werkt nog.")

@@ -12,26 +12,14 @@ from api import accounts
 from api.app import create_app
 from catalog.records import LoginLimits
 from catalog.stores import open_store
-from tests import pg
-from tests.conftest import add_user
+from tests.conftest import add_user, empty_store_url
 
 RIGHT = "een-goed-wachtwoord"
 
 
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
-
-
 @pytest.fixture(params=["sqlite", "postgis"])
 def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'throttle.db'}"
-    else:
-        url = request.getfixturevalue("postgis_url")
-        pg.truncate(url)
+    url = empty_store_url(request.param, request, tmp_path)
     store = open_store(url)
     add_user(store, "coach1", "coach")
     store.close()

@@ -17,13 +17,6 @@ from tests import pg
 CENTRE = (52.0885, 5.2326)
 
 
-@pytest.fixture(scope="module")
-def postgis_url():
-    url = pg.create_database()
-    yield url
-    pg.drop_database(url)
-
-
 @pytest.fixture(params=["sqlite", "postgis"])
 def store(request, tmp_path):
     if request.param == "sqlite":
