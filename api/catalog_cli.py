@@ -20,17 +20,13 @@ def cmd_import(args) -> int:
     store = cli_support.store(args.db)
     result = import_catalog(store, args.csv, cli_support.encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
                             overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
-    for problem in result.problems[:200]:
-        print(f"{args.csv}: {problem}", file=sys.stderr)
-    if len(result.problems) > 200:
-        print(f"... and {len(result.problems) - 200} more problems", file=sys.stderr)
+    cli_support.print_capped([f"{args.csv}: {p}" for p in result.problems])
     if result.run is None:
         print(f"nothing imported: {len(result.problems)} problem(s) in {args.csv}; fix them, or pass "
               "--skip-bad to import the good rows only", file=sys.stderr)
         return 1
     run = result.run
-    for line in result.notes + [str(c) for c in result.conflicts]:
-        print(f"{args.csv}: {line}", file=sys.stderr)
+    cli_support.print_kept(args.csv, result.notes, result.conflicts)
     print(f"imported {args.csv}: {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
           f"{run.skipped} rows left out, {run.embedded} embedded; catalog holds {store.count()}")
     return 0
@@ -39,8 +35,7 @@ def cmd_import(args) -> int:
 def cmd_import_postcodes(args) -> int:
     from catalog.postcode_import import read_postcode_csv
     postcodes, problems = read_postcode_csv(args.csv)
-    for problem in problems[:200]:
-        print(f"{args.csv}: {problem}", file=sys.stderr)
+    cli_support.print_capped([f"{args.csv}: {p}" for p in problems])
     if problems and not args.skip_bad:
         print(f"nothing imported: {len(problems)} problem(s); fix them or pass --skip-bad", file=sys.stderr)
         return 1

@@ -2,7 +2,11 @@
 the flags of the two import commands. Command modules import this; none imports another."""
 from __future__ import annotations
 
+import sys
+
 from api import settings
+
+MAX_LINES = 200   # of problems printed; the rest is counted
 
 
 def store(url: str | None):
@@ -20,3 +24,17 @@ def add_edit_flags(p) -> None:
                    help="take the file's value also where an editor changed a field since the last import")
     p.add_argument("--move-organisations", action="store_true",
                    help="let the file give an existing listing to another organisation")
+
+
+def print_capped(lines: list[str], what: str = "problems") -> None:
+    """Lines for the user on standard error, at most MAX_LINES of them."""
+    for line in lines[:MAX_LINES]:
+        print(line, file=sys.stderr)
+    if len(lines) > MAX_LINES:
+        print(f"... and {len(lines) - MAX_LINES} more {what}", file=sys.stderr)
+
+
+def print_kept(source: str, notes: list[str], conflicts: list) -> None:
+    """What an import left out on purpose, and the editors' changes it kept (catalog/kept_edits.py)."""
+    for line in notes + [str(c) for c in conflicts]:
+        print(f"{source}: {line}", file=sys.stderr)

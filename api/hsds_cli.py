@@ -8,7 +8,6 @@ from pathlib import Path
 
 from api import cli_support
 
-MAX_LINES = 200
 
 
 def cmd_hsds_export(args) -> int:
@@ -31,17 +30,13 @@ def cmd_hsds_import(args) -> int:
     result = import_hsds(store, args.dir, cli_support.encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
                          overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     summary, *details = result.report.lines()
-    for line in details[:MAX_LINES]:
-        print(line, file=sys.stderr)
-    if len(details) > MAX_LINES:
-        print(f"... and {len(details) - MAX_LINES} more lines", file=sys.stderr)
+    cli_support.print_capped(details, "lines")
     if result.run is None:
         print(f"nothing imported: {len(result.report.skipped)} service(s) could not be imported; fix them, "
               "or pass --skip-bad to import the others", file=sys.stderr)
         return 1
     run = result.run
-    for line in result.notes + [str(c) for c in result.conflicts]:
-        print(f"{args.dir}: {line}", file=sys.stderr)
+    cli_support.print_kept(args.dir, result.notes, result.conflicts)
     print(f"{summary}; {run.added} added, {run.updated} updated, {run.unchanged} unchanged, "
           f"{run.embedded} embedded; catalog holds {store.count()}")
     return 0
