@@ -61,6 +61,7 @@ def cmd_build_model(args) -> int:
 def cmd_demo(args) -> int:
     """Load the demo catalog and postcode table (idempotent)."""
     args.csv, args.skip_bad = settings.DEMO_POSTCODES, False
+    args.overwrite_edits = args.move_organisations = False   # an edit made in the demo survives a re-run
     if cmd_import_postcodes(args):
         return 1
     args.csv = settings.DEMO_CATALOG

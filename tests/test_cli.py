@@ -202,3 +202,14 @@ def test_migrate(tmp_path, capsys):
     assert cli.main(["--db", db_url(tmp_path), "migrate"]) == 0
     from catalog.store import SCHEMA_VERSION
     assert f"schema version {SCHEMA_VERSION}" in capsys.readouterr().out
+
+
+def test_demo_loads_catalog_postcodes_intakes_and_accounts_and_runs_again(tmp_path, encoder, monkeypatch, capsys):
+    """The README's main job runs `socialmap demo --accounts` on every start: it must work twice."""
+    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert cli.main(["--db", db, "demo", "--accounts", "--quiet"]) == 0
+    first = capsys.readouterr().out
+    assert "imported" in first and "demo accounts" in first and "intake records" in first
+    assert cli.main(["--db", db, "demo", "--accounts", "--quiet"]) == 0
+    assert "0 added" in capsys.readouterr().out
