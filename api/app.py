@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analysis.intakes import record_match
 from api import accounts, listings, municipality, settings, upkeep
-from api.auth import Caller, allow, document_roles, login_problem, needs_login
+from api.auth import Caller, allow, caller_of_headers, document_roles, needs_login
 from api.guard import RequestGuard
 from api.headers import SecurityHeaders
 from api.hsds_routes import hsds_router
@@ -115,6 +115,6 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     add_pages(app)
     # Outermost last: the guard's refusals carry the security headers too.
     app.add_middleware(RequestGuard, needs_login=needs_login(app.routes),
-                       login_problem=lambda headers: login_problem(app.state.store, headers))
+                       identify=lambda headers: caller_of_headers(app.state.store, headers))
     app.add_middleware(SecurityHeaders)
     return app

@@ -111,16 +111,16 @@ def caller_from(store, token: str | None, api_key: str | None) -> Caller | None:
     return None
 
 
-def login_problem(store, headers: dict[str, str]) -> str | None:
-    """What is wrong with the credentials in raw request headers, if anything (the request guard
-    asks before it reads a body; the message is the one the route itself would give)."""
+def caller_of_headers(store, headers: dict[str, str]) -> tuple[Caller | None, str | None]:
+    """The caller raw request headers stand for, or what is wrong with them (the request guard asks
+    before it reads a body; the message is the one the route itself would give)."""
     scheme, _, token = headers.get("authorization", "").partition(" ")
     try:
         caller = caller_from(store, token.strip() if scheme.lower() == "bearer" and token.strip() else None,
                              headers.get("x-api-key"))
     except HTTPException as e:
-        return str(e.detail)
-    return None if caller is not None else NOT_LOGGED_IN
+        return None, str(e.detail)
+    return (caller, None) if caller is not None else (None, NOT_LOGGED_IN)
 
 
 def needs_login(routes) -> Callable[[str, str], bool]:
@@ -145,7 +145,8 @@ def allow(*roles: str):
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
                    api_key: str | None = Depends(api_key_header)) -> Caller:
-        caller = caller_of(request, credentials, api_key)
+        # The request guard has looked the caller up already for a request with a body: once is enough.
+        caller = getattr(request.state, "caller", None) or caller_of(request, credentials, api_key)
         if caller is None:
             raise HTTPException(401, NOT_LOGGED_IN, headers={"WWW-Authenticate": "Bearer"})
         if caller.role not in allowed:

@@ -49,13 +49,13 @@ def _invalid(fields: list[str]):
 
 class RequestGuard:
     """`needs_login(method, path)`: whether the route behind it takes only logged-in callers;
-    `login_problem(headers)`: what is wrong with the request's token or key, None when it is valid
-    (run in a thread: it reads the store)."""
+    `identify(headers)`: (the caller, None) or (None, what is wrong with the token or key); run in
+    a thread: it reads the store. The caller found is left in the request's state for the route."""
 
-    def __init__(self, app, needs_login: Callable[[str, str], bool], login_problem: Callable[[dict], str | None]):
+    def __init__(self, app, needs_login: Callable[[str, str], bool], identify: Callable[[dict], tuple]):
         self.app = app
         self.needs_login = needs_login
-        self.login_problem = login_problem
+        self.identify = identify
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -84,8 +84,11 @@ class RequestGuard:
     async def _check_sender(self, scope, headers):
         if not self.needs_login(scope["method"], scope["path"]):
             return None
-        problem = await run_in_threadpool(self.login_problem, headers)
-        return None if problem is None else _error(401, problem, headers={"WWW-Authenticate": "Bearer"})
+        caller, problem = await run_in_threadpool(self.identify, headers)
+        if problem is not None:
+            return _error(401, problem, headers={"WWW-Authenticate": "Bearer"})
+        scope.setdefault("state", {})["caller"] = caller
+        return None
 
     async def _read_body(self, receive, headers):
         limit = config.max_body_bytes()

@@ -18,7 +18,7 @@ from typing import Callable
 from catalog.model import CATEGORIES, CATEGORY_LABELS, WEEKDAYS, Activity
 from catalog.store import Postcode
 from catalog.taxonomy import taxonomy as activity_taxonomy
-from catalog.vocabulary import DAY_NAMES, LANGUAGE_ALIASES, LANGUAGES  # noqa: F401  (importer reads them here)
+from catalog.vocabulary import DAY_NAMES, LANGUAGE_ALIASES, LANGUAGES
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socialmap:hsds")  # never change: every id depends on it
 CATEGORY_TAXONOMY = "socialmap-categories"
