@@ -9,9 +9,8 @@ from analysis.privacy import rank, shown, shown_share
 from analysis.supply import DIMENSIONS, near, offer
 from catalog.model import CATEGORY_LABELS, Activity
 from catalog.records import IntakeRecord
-from catalog.vocabulary import language_name
+from catalog.vocabulary import km, language_name
 from matcher.categories import OTHER_WISH
-from matcher.explain import km
 
 LABELS = {**CATEGORY_LABELS, OTHER_WISH: "iets dat in geen categorie past"}
 GENDER_WORDS = {"vrouw": "vrouwen", "man": "mannen", "x": "cliënten met gender x"}

@@ -6,30 +6,30 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
 from analysis.intakes import record_match
-from api import accounts, listings, municipality, settings, upkeep
-from api.auth import Caller, allow, caller_of_headers, document_roles, needs_login
+from api import accounts, hsds_routes, listings, municipality, settings, upkeep
+from api.auth import caller_of_headers, document_roles, needs_login
+from api.deps import Coach, MatcherDep, StoreDep
+from api.errors import ErrorDocs, add_error_handlers
 from api.guard import RequestGuard
 from api.headers import SecurityHeaders
-from api.hsds_routes import hsds_router
 from api.pages import add_pages
-from api.schemas import ErrorResponse, Health, MatchRequest, MatchResponse, TaxonomyOut
+from api.schemas import Health, MatchRequest, MatchResponse, TaxonomyOut, Vocabulary
 from catalog.freshness import stale_after_days
+from catalog.hsds.directory import Directory
 from catalog.store import Store
 from catalog.stores import open_store
 from catalog.taxonomy import taxonomy
+from catalog.vocabulary import for_pages
 from matcher import signals as model
-from matcher.engine import LocationUnknown, Matcher
+from matcher.engine import Matcher
 
 log = logging.getLogger("socialmap.api")
-ERRORS = {422: {"model": ErrorResponse, "description": "The input is wrong; the message says what to fix"},
-          401: {"model": ErrorResponse, "description": "Not logged in, or the token expired"},
-          403: {"model": ErrorResponse, "description": "Only coaches and admins match clients"}}
+ERRORS = ErrorDocs({422: "The input is wrong; the message says what to fix",
+                    401: "Not logged in, or the token expired",
+                    403: "Only coaches and admins match clients"})
 
 
 def _preload(matcher: Matcher) -> None:
@@ -46,50 +46,36 @@ def _preload(matcher: Matcher) -> None:
 
 
 def create_app(database_url: str | None = None, store: Store | None = None, encoder=None) -> FastAPI:
-    state: dict = {}
-
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.limit_blas_threads()
         if model.LOAD_PROBLEM:   # never serve on hand weights by accident
             raise RuntimeError(f"cannot start: {model.LOAD_PROBLEM}")
         stale_after_days()  # a wrong freshness setting stops the start, not the first request
-        state["store"] = app.state.store = store or open_store(database_url or settings.database_url())
+        # What the routes share, read by api/deps.py only.
+        app.state.store = store or open_store(database_url or settings.database_url())
         if encoder is None:
             from matcher.encoder import Encoder
-            state["matcher"] = Matcher(state["store"], Encoder())
+            app.state.matcher = Matcher(app.state.store, Encoder())
         else:
-            state["matcher"] = Matcher(state["store"], encoder)
-        app.state.matcher = state["matcher"]
-        log.info("serving %d activities", state["store"].count())
-        threading.Thread(target=_preload, args=(state["matcher"],), daemon=True).start()
+            app.state.matcher = Matcher(app.state.store, encoder)
+        app.state.directory = Directory()
+        log.info("serving %d activities", app.state.store.count())
+        threading.Thread(target=_preload, args=(app.state.matcher,), daemon=True).start()
         yield
         if store is None:
-            state["store"].close()
+            app.state.store.close()
 
     app = FastAPI(title="Social map matcher", version="0.1.0", lifespan=lifespan,
                   description="Suggests neighbourhood activities for a Welzijn op Recept client, "
                               "explained in Dutch, and says when a tailored offer is needed.")
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError):
-        details = [{"field": "body" if e["type"] == "json_invalid"
-                    else ".".join(str(p) for p in e["loc"] if p != "body") or "body",
-                    "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"error": "invalid input: " + "; ".join(
-            f"{d['field']}: {d['message']}" for d in details), "details": details})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        return JSONResponse(status_code=exc.status_code,
-                            content={"error": str(exc.detail), "details": getattr(exc, "details", [])},
-                            headers=getattr(exc, "headers", None))
+    add_error_handlers(app)
 
     @app.get("/health", response_model=Health, tags=["service"])
-    def health():
-        s = state["store"]
-        return Health(status="ok", activities=s.count(), schema_version=s.schema_version(),
-                      model=state["matcher"].encoder.name)
+    def health(store: StoreDep, matcher: MatcherDep):
+        return Health(status="ok", activities=store.count(), schema_version=store.schema_version(),
+                      model=matcher.encoder.name)
 
     @app.get("/taxonomy", response_model=TaxonomyOut, tags=["matching"])
     def activity_taxonomy():
@@ -97,18 +83,20 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         `target_groups` of an activity, which an editor may correct)."""
         return TaxonomyOut.of(taxonomy())
 
-    @app.post("/match", response_model=MatchResponse, responses=ERRORS, tags=["matching"])
-    def match(request: MatchRequest, caller: Caller = Depends(allow("coach"))):
+    @app.get("/vocabulary", response_model=Vocabulary, tags=["service"])
+    def vocabulary():
+        """The Dutch names the pages show for languages, weekdays, categories, capacity and wheelchair
+        access (catalog/vocabulary.py): one table for the service and the pages."""
+        return for_pages()
+
+    @app.post("/match", response_model=MatchResponse, responses=ERRORS(422, 401, 403), tags=["matching"])
+    def match(request: MatchRequest, store: StoreDep, matcher: MatcherDep, caller: Coach):
         """Ranked, explained suggestions for one client, and whether a tailored offer is needed."""
-        try:
-            result = state["matcher"].match(request, limit=request.limit)
-        except LocationUnknown as e:
-            raise HTTPException(422, str(e))
-        intake_id = record_match(state["store"], request, result).id if request.record else None
+        result = matcher.match(request, limit=request.limit)
+        intake_id = record_match(store, request, result).id if request.record else None
         return MatchResponse.of(result, intake_id)
 
-    for router in (listings.router, upkeep.router, accounts.router, municipality.router,
-                   hsds_router(lambda: state["store"])):
+    for router in (listings.router, upkeep.router, accounts.router, municipality.router, hsds_routes.router):
         document_roles(router.routes)
         app.include_router(router)
     document_roles(app.routes)

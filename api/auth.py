@@ -16,12 +16,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from catalog.records import ROLES, LoginLimits
 from catalog import config
+from catalog.errors import AppError, Forbidden, InvalidInput, NotLoggedIn
+from catalog.records import ROLES, LoginLimits
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # OWASP's minimum for scrypt; about 50 ms a hash here
 MIN_PASSWORD = 10
@@ -46,9 +47,10 @@ def verify_password(password: str, stored: str) -> bool:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput.of_field("password", "too_short", f"a password needs at least {MIN_PASSWORD} characters",
+                                    min_length=MIN_PASSWORD)
     if len(password) > 200:
-        raise ValueError("a password can have at most 200 characters")
+        raise InvalidInput.of_field("password", "too_long", "a password can have at most 200 characters", max_length=200)
 
 
 def new_secret(prefix: str) -> str:
@@ -100,27 +102,27 @@ def caller_from(store, token: str | None, api_key: str | None) -> Caller | None:
     if token is not None:
         user = store.session_user(secret_hash(token))
         if user is None:
-            raise HTTPException(401, "the token is unknown or has expired: log in again at POST /auth/login",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise NotLoggedIn("the token is unknown or has expired: log in again at POST /auth/login",
+                              "token_expired")
         return Caller(user.username, user.role, user.organisation)
     if api_key is not None:
         key = store.api_key(secret_hash(api_key))
         if key is None:
-            raise HTTPException(401, "the API key is unknown or revoked", headers={"WWW-Authenticate": "Bearer"})
+            raise NotLoggedIn("the API key is unknown or revoked", "api_key_unknown")
         return Caller(f"key:{key.name}", key.role, key.organisation)
     return None
 
 
-def caller_of_headers(store, headers: dict[str, str]) -> tuple[Caller | None, str | None]:
+def caller_of_headers(store, headers: dict[str, str]) -> tuple[Caller | None, AppError | None]:
     """The caller raw request headers stand for, or what is wrong with them (the request guard asks
-    before it reads a body; the message is the one the route itself would give)."""
+    before it reads a body; the error is the one the route itself would give)."""
     scheme, _, token = headers.get("authorization", "").partition(" ")
     try:
         caller = caller_from(store, token.strip() if scheme.lower() == "bearer" and token.strip() else None,
                              headers.get("x-api-key"))
-    except HTTPException as e:
-        return None, str(e.detail)
-    return (caller, None) if caller is not None else (None, NOT_LOGGED_IN)
+    except NotLoggedIn as e:
+        return None, e
+    return (caller, None) if caller is not None else (None, NotLoggedIn(NOT_LOGGED_IN))
 
 
 def needs_login(routes) -> Callable[[str, str], bool]:
@@ -148,9 +150,10 @@ def allow(*roles: str):
         # The request guard has looked the caller up already for a request with a body: once is enough.
         caller = getattr(request.state, "caller", None) or caller_of(request, credentials, api_key)
         if caller is None:
-            raise HTTPException(401, NOT_LOGGED_IN, headers={"WWW-Authenticate": "Bearer"})
+            raise NotLoggedIn(NOT_LOGGED_IN)
         if caller.role not in allowed:
-            raise HTTPException(403, f"this needs the role {' or '.join(allowed)}; you are {caller.role}")
+            raise Forbidden(f"this needs the role {' or '.join(allowed)}; you are {caller.role}", "role_forbidden",
+                            roles=list(allowed), role=caller.role)
         return caller
 
     dependency.roles = allowed

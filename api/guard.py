@@ -13,9 +13,10 @@ from typing import Callable
 from urllib.parse import parse_qsl, unquote
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
 
+from api.errors import error_response
 from catalog import config
+from catalog.errors import AppError, Detail, InvalidInput
 from catalog.validation import CONTROL_CHARACTER
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -37,14 +38,16 @@ def control_character_fields(value, path: str = "body") -> list[str]:
     return []
 
 
-def _error(status: int, message: str, details: list[dict] | None = None, headers: dict | None = None):
-    return JSONResponse(status_code=status, content={"error": message, "details": details or []}, headers=headers)
-
-
 def _invalid(fields: list[str]):
-    details = [{"field": f, "code": "control_character",
-                "message": "contains a control character (such as a NUL byte): remove it"} for f in fields]
-    return _error(422, "invalid input: " + "; ".join(f"{d['field']}: {d['message']}" for d in details), details)
+    message = "contains a control character (such as a NUL byte): remove it"
+    return error_response(InvalidInput("invalid input: " + "; ".join(f"{f}: {message}" for f in fields),
+                                       details=[Detail(f, "control_character", message) for f in fields]))
+
+
+def _refusal(status: int, code: str, message: str, **params):
+    error = AppError(message, code, **params)
+    error.status = status
+    return error_response(error)
 
 
 class RequestGuard:
@@ -86,14 +89,14 @@ class RequestGuard:
             return None
         caller, problem = await run_in_threadpool(self.identify, headers)
         if problem is not None:
-            return _error(401, problem, headers={"WWW-Authenticate": "Bearer"})
+            return error_response(problem)
         scope.setdefault("state", {})["caller"] = caller
         return None
 
     async def _read_body(self, receive, headers):
         limit = config.max_body_bytes()
-        too_big = _error(413, f"the request body is larger than {limit} bytes (SOCIALMAP_MAX_BODY_BYTES): "
-                              "send less at once")
+        too_big = _refusal(413, "body_too_large", f"the request body is larger than {limit} bytes "
+                                                  "(SOCIALMAP_MAX_BODY_BYTES): send less at once", limit=limit)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             return b"", too_big
@@ -101,7 +104,7 @@ class RequestGuard:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return b"", _error(400, "the client went away before the body was complete")
+                return b"", _refusal(400, "body_incomplete", "the client went away before the body was complete")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

@@ -9,24 +9,25 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import Caller, allow
-from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut, ErrorResponse
+from api.deps import Editor, MatcherDep, StoreDep
+from api.errors import ErrorDocs
+from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut
+from catalog.errors import Detail, Forbidden, InvalidInput, NotFound, VersionRequired
 from catalog.freshness import stale_after_days
 from catalog.model import CAPACITY, CATEGORIES, KINDS, Activity
-from catalog.records import Conflict, NotFound, VersionConflict
-from catalog.store import ActivityFilter
-from catalog.validation import ValidationError, normalise_postcode
+from catalog.store import ActivityFilter, Store
+from catalog.validation import normalise_postcode
 from matcher.editing import change_listing, confirm_listing, create_listing
 
-EDITORS = allow("editor")
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
-ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in (
-    (401, "Not logged in, or the token expired"), (403, "Not your organisation's listing, or not your role"),
-    (404, "No such activity"), (409, "The id exists already"), (412, "Somebody changed the listing since you read it"),
-    (422, "The input is wrong; the message says what to fix"), (428, "Send If-Match with the version you read"))}
+ERRORS = ErrorDocs({
+    401: "Not logged in, or the token expired", 403: "Not your organisation's listing, or not your role",
+    404: "No such activity", 409: "The id exists already", 412: "Somebody changed the listing since you read it",
+    422: "The input is wrong; the message says what to fix", 428: "Send If-Match with the version you read"})
 
 router = APIRouter(tags=["listings"])
 
@@ -39,53 +40,41 @@ def _out(activity: Activity, status: int = 200) -> JSONResponse:
 def _version(if_match: str | None, required: bool) -> int | None:
     if if_match is None or if_match.strip() == "*":
         if required:
-            raise HTTPException(428, "send the header If-Match with the version you read "
-                                     "(the ETag of GET /activities/{id}, e.g. If-Match: \"3\")")
+            raise VersionRequired("send the header If-Match with the version you read "
+                                  "(the ETag of GET /activities/{id}, e.g. If-Match: \"3\")")
         return None
     match = IF_MATCH.match(if_match)
     if not match:
-        raise HTTPException(422, f"If-Match must be a version number such as \"3\", not '{if_match[:40]}'")
+        raise InvalidInput(f"If-Match must be a version number such as \"3\", not '{if_match[:40]}'",
+                           details=[Detail("If-Match", "version_invalid", "must be a version number such as \"3\"",
+                                           {"value": if_match[:40]})])
     return int(match.group(1))
 
 
-def _existing(request: Request, activity_id: str) -> Activity:
+def existing(store: Store, activity_id: str) -> Activity:
     """The listing, or a 404 that says where a merged one went."""
-    store = request.app.state.store
     found = store.get(activity_id)
     if found is None:
         merged = store.merged_into(activity_id)
-        raise HTTPException(404, f"activity '{activity_id}' was merged into '{merged}'" if merged
-                            else f"no activity with id '{activity_id}'")
+        if merged:
+            raise NotFound(f"activity '{activity_id}' was merged into '{merged}'", "activity_merged",
+                           id=activity_id, merged_into=merged)
+        raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
     return found
 
 
-def _owned(request: Request, activity_id: str, caller: Caller) -> Activity:
-    current = _existing(request, activity_id)
+def _owned(store: Store, activity_id: str, caller: Caller) -> Activity:
+    current = existing(store, activity_id)
     if not caller.may_edit(current.organisation):
-        raise HTTPException(403, f"'{activity_id}' belongs to {current.organisation}; you may change only "
-                                 f"listings of {caller.organisation or 'no organisation'}")
+        raise Forbidden(f"'{activity_id}' belongs to {current.organisation}; you may change only "
+                        f"listings of {caller.organisation or 'no organisation'}", "not_own_listing",
+                        id=activity_id, organisation=current.organisation)
     return current
 
 
-def _write_errors(error: Exception) -> HTTPException:
-    if isinstance(error, ValidationError):
-        details = [{"field": p.column, "message": p.message} for p in error.problems]
-        exc = HTTPException(422, "invalid listing: " + "; ".join(f"{d['field']}: {d['message']}" for d in details))
-        exc.details = details
-        return exc
-    if isinstance(error, VersionConflict):
-        return HTTPException(412, str(error), headers={"ETag": f'"{error.current}"'})
-    if isinstance(error, NotFound):
-        return HTTPException(404, str(error))
-    return HTTPException(409, str(error))
-
-
-WRITE_ERRORS = (ValidationError, VersionConflict, NotFound, Conflict)
-
-
-@router.get("/activities", response_model=ActivityPage, responses={422: ERRORS[422]})
+@router.get("/activities", response_model=ActivityPage, responses=ERRORS(422))
 def activities(
-    request: Request,
+    store: StoreDep,
     q: str | None = Query(None, max_length=200, description="text in title or description"),
     category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
     neighbourhood: str | None = Query(None, max_length=100),
@@ -100,125 +89,97 @@ def activities(
     if postcode:
         try:
             postcode = normalise_postcode(postcode)
-        except ValueError as e:
-            raise HTTPException(422, f"postcode: {e}")
-    items, total = request.app.state.store.list(
+        except InvalidInput as e:
+            raise e.at("postcode") from None
+    items, total = store.list(
         ActivityFilter(q, category, neighbourhood, organisation, kind, capacity, postcode), offset, limit)
     after = stale_after_days()   # the setting once a page, not once a listing
     return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a, stale_after=after) for a in items])
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut, responses={404: ERRORS[404]})
-def activity(request: Request, activity_id: str):
+@router.get("/activities/{activity_id}", response_model=ActivityOut, responses=ERRORS(404))
+def activity(activity_id: str, store: StoreDep):
     """One listing; its ETag is the version to send back in If-Match when changing it."""
-    return _out(_existing(request, activity_id))
+    return _out(existing(store, activity_id))
 
 
-@router.post("/activities", status_code=201, response_model=ActivityOut,
-             responses={k: ERRORS[k] for k in (401, 403, 409, 422)})
-def create(request: Request, body: ActivityCreate, caller: Caller = Depends(EDITORS)):
+@router.post("/activities", status_code=201, response_model=ActivityOut, responses=ERRORS(401, 403, 409, 422))
+def create(body: ActivityCreate, store: StoreDep, matcher: MatcherDep, caller: Editor):
     """Add a listing of your organisation. last_verified defaults to today."""
     fields = body.model_dump(exclude_unset=True)
     if caller.role == "editor":
         fields.setdefault("organisation", caller.organisation)
     if not caller.may_edit(fields.get("organisation") or ""):
-        raise HTTPException(403, f"you may add listings of {caller.organisation} only, not of {fields.get('organisation')}")
-    try:
-        created = create_listing(request.app.state.store, request.app.state.matcher.encoder, fields, caller.name)
-    except WRITE_ERRORS as e:
-        raise _write_errors(e)
+        raise Forbidden(f"you may add listings of {caller.organisation} only, not of {fields.get('organisation')}",
+                        "not_own_organisation", organisation=fields.get("organisation") or "")
+    created = create_listing(store, matcher.encoder, fields, caller.name)
     response = _out(created, 201)
     response.headers["Location"] = f"/activities/{created.id}"
     return response
 
 
-@router.patch("/activities/{activity_id}", response_model=ActivityOut,
-              responses={k: ERRORS[k] for k in (401, 403, 404, 412, 422, 428)})
-def change(request: Request, activity_id: str, body: ActivityFields, caller: Caller = Depends(EDITORS),
+@router.patch("/activities/{activity_id}", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412, 422, 428))
+def change(activity_id: str, body: ActivityFields, store: StoreDep, matcher: MatcherDep, caller: Editor,
            if_match: str | None = Header(None, max_length=100)):
     """Change some fields of a listing. Needs If-Match: the version you read. A new vector is
     computed only when the title, description or categories change."""
     expected = _version(if_match, required=True)
-    current = _owned(request, activity_id, caller)
+    current = _owned(store, activity_id, caller)
     fields = body.model_dump(exclude_unset=True)
     if "organisation" in fields and not caller.may_edit(fields["organisation"] or ""):
-        raise HTTPException(403, "an editor cannot hand a listing to another organisation; ask an admin")
-    try:
-        changed = change_listing(request.app.state.store, request.app.state.matcher.encoder, current, fields,
-                                 expected, caller.name)
-    except WRITE_ERRORS as e:
-        raise _write_errors(e)
-    return _out(changed)
+        raise Forbidden("an editor cannot hand a listing to another organisation; ask an admin", "organisation_handover")
+    return _out(change_listing(store, matcher.encoder, current, fields, expected, caller.name))
 
 
-def _set_paused(request: Request, activity_id: str, paused: bool, caller: Caller, if_match: str | None):
+def _set_paused(store: Store, activity_id: str, paused: bool, caller: Caller, if_match: str | None):
     expected = _version(if_match, required=False)
-    _owned(request, activity_id, caller)
-    store = request.app.state.store
-    try:
-        store.set_paused(activity_id, paused, expected, caller.name)
-    except WRITE_ERRORS as e:
-        raise _write_errors(e)
+    _owned(store, activity_id, caller)
+    store.set_paused(activity_id, paused, expected, caller.name)
     return _out(store.get(activity_id))
 
 
-@router.post("/activities/{activity_id}/pause", response_model=ActivityOut,
-             responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
-def pause(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
-          if_match: str | None = Header(None, max_length=100)):
+@router.post("/activities/{activity_id}/pause", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412))
+def pause(activity_id: str, store: StoreDep, caller: Editor, if_match: str | None = Header(None, max_length=100)):
     """Stop suggesting the listing (holidays, no volunteers) without losing it."""
-    return _set_paused(request, activity_id, True, caller, if_match)
+    return _set_paused(store, activity_id, True, caller, if_match)
 
 
-@router.post("/activities/{activity_id}/resume", response_model=ActivityOut,
-             responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
-def resume(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
-           if_match: str | None = Header(None, max_length=100)):
+@router.post("/activities/{activity_id}/resume", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412))
+def resume(activity_id: str, store: StoreDep, caller: Editor, if_match: str | None = Header(None, max_length=100)):
     """Suggest a paused listing again."""
-    return _set_paused(request, activity_id, False, caller, if_match)
+    return _set_paused(store, activity_id, False, caller, if_match)
 
 
-@router.post("/activities/{activity_id}/confirm", response_model=ActivityOut,
-             responses={k: ERRORS[k] for k in (401, 403, 404)})
-def confirm(request: Request, activity_id: str, caller: Caller = Depends(EDITORS)):
+@router.post("/activities/{activity_id}/confirm", response_model=ActivityOut, responses=ERRORS(401, 403, 404))
+def confirm(activity_id: str, store: StoreDep, matcher: MatcherDep, caller: Editor):
     """'This listing is still current': sets last_verified to today, so it is no longer stale."""
-    _owned(request, activity_id, caller)
-    try:
-        confirmed = confirm_listing(request.app.state.store, request.app.state.matcher.encoder, activity_id,
-                                    caller.name)
-    except WRITE_ERRORS as e:
-        raise _write_errors(e)
-    return _out(confirmed)
+    _owned(store, activity_id, caller)
+    return _out(confirm_listing(store, matcher.encoder, activity_id, caller.name))
 
 
 @router.delete("/activities/{activity_id}", status_code=204, response_class=Response,
-               responses={k: ERRORS[k] for k in (401, 403, 404, 412)})
-def delete(request: Request, activity_id: str, caller: Caller = Depends(EDITORS),
-           if_match: str | None = Header(None, max_length=100)):
+               responses=ERRORS(401, 403, 404, 412))
+def delete(activity_id: str, store: StoreDep, caller: Editor, if_match: str | None = Header(None, max_length=100)):
     """Remove a listing for good. Its last contents stay in the audit trail."""
     expected = _version(if_match, required=False)
-    _owned(request, activity_id, caller)
-    try:
-        request.app.state.store.delete_activity(activity_id, expected, caller.name)
-    except WRITE_ERRORS as e:
-        raise _write_errors(e)
+    _owned(store, activity_id, caller)
+    store.delete_activity(activity_id, expected, caller.name)
     return Response(status_code=204)
 
 
-@router.get("/activities/{activity_id}/history", response_model=list[AuditOut],
-            responses={k: ERRORS[k] for k in (401, 403, 404)})
-def history(request: Request, activity_id: str, caller: Caller = Depends(allow("editor", "analyst"))):
+@router.get("/activities/{activity_id}/history", response_model=list[AuditOut], responses=ERRORS(401, 403, 404))
+def history(activity_id: str, store: StoreDep, caller: Caller = Depends(allow("editor", "analyst"))):
     """Who changed what and when, newest first (also of listings merged into this one)."""
-    store = request.app.state.store
     entries, current = store.history(activity_id), store.get(activity_id)
     if not entries and current is None:
-        raise HTTPException(404, f"no activity with id '{activity_id}'")
+        raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
     if caller.role == "editor":
         # Only what happened while it was the editor's own: an id once used by another
         # organisation's (deleted) listing does not open that listing's past.
         own = [e for e in entries if caller.may_edit(e.organisation)]
         if not own and not (current is not None and caller.may_edit(current.organisation)):
             organisation = current.organisation if current is not None else entries[0].organisation
-            raise HTTPException(403, f"that is the history of a listing of {organisation}")
+            raise Forbidden(f"that is the history of a listing of {organisation}", "not_own_listing",
+                            id=activity_id, organisation=organisation)
         entries = own
     return [AuditOut(**vars(e)) for e in entries]

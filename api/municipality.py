@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from analysis.areas import walking_km
 from analysis.gaps import is_gap
@@ -17,20 +17,19 @@ from analysis.report import (
     wijken_geojson,
 )
 from analysis.supply import DIMENSIONS
-from api.auth import Caller, allow
+from api.deps import Analyst, Coach, StoreDep
 from api.listings import ERRORS
 from api.schemas import OutcomeIn
 from catalog.csv_cells import csv_text
 from catalog.model import CATEGORIES
-from catalog.records import NotFound
-
-ANALYSTS = allow("analyst")
+from catalog.errors import InvalidInput
+from catalog.store import Store
 
 router = APIRouter(tags=["municipality"])
 
 
-def _gaps(request: Request, wijk, wish, dimension, only_gaps: bool) -> list[dict]:
-    rows = gap_report(request.app.state.store)
+def _gaps(store: Store, wijk, wish, dimension, only_gaps: bool) -> list[dict]:
+    rows = gap_report(store)
     return [r for r in rows if (wijk is None or r["wijk"].casefold() == wijk.casefold())
             and (wish is None or r["wish"] == wish) and (dimension is None or r["dimension"] == dimension)
             and (not only_gaps or is_gap(r))]
@@ -46,76 +45,73 @@ Wish = Query(None, description="one wish: a category slug, or 'overig'")
 Dimension = Query(None, description="alle, leeftijd (age band), taal (language) or gender")
 
 
-@router.get("/gaps", responses={k: ERRORS[k] for k in (401, 403, 422)})
-def gaps(request: Request, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
+@router.get("/gaps", responses=ERRORS(401, 403, 422))
+def gaps(store: StoreDep, caller: Analyst, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
          dimension: Literal[DIMENSIONS] | None = Dimension,  # type: ignore[valid-type]
          only_gaps: bool = Query(False, description="only rows where at least SOCIALMAP_MIN_COUNT intakes needed a tailored offer"),
-         limit: int = Query(50, ge=1, le=5000), caller: Caller = Depends(ANALYSTS)):
+         limit: int = Query(50, ge=1, le=5000)):
     """Per wijk x wish x group: demand (recorded wishes), the share that needed a tailored offer and
     the supply within walking distance (SOCIALMAP_WALKING_KM); biggest gaps first, each with a
     sentence. Counts under SOCIALMAP_MIN_COUNT show as "< 5"."""
-    rows = _gaps(request, wijk, wish, dimension, only_gaps)
+    rows = _gaps(store, wijk, wish, dimension, only_gaps)
     return {"walking_km": walking_km(), "min_count": min_count(), "total": len(rows), "items": rows[:limit]}
 
 
 @router.get("/gaps.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "the same rows as GET /gaps, all of them"},
-    **{k: ERRORS[k] for k in (401, 403, 422)}})
-def gaps_csv(request: Request, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
+    **ERRORS(401, 403, 422)})
+def gaps_csv(store: StoreDep, caller: Analyst, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
              dimension: Literal[DIMENSIONS] | None = Dimension,  # type: ignore[valid-type]
-             only_gaps: bool = Query(False), caller: Caller = Depends(ANALYSTS)):
-    rows = _gaps(request, wijk, wish, dimension, only_gaps)
+             only_gaps: bool = Query(False)):
+    rows = _gaps(store, wijk, wish, dimension, only_gaps)
     return _csv(GAP_CSV_COLUMNS, [gap_csv_row(r) for r in rows], "gaps.csv")
 
 
-@router.get("/coverage", responses={k: ERRORS[k] for k in (401, 403, 422)})
-def coverage(request: Request, wijk: str | None = Wijk,
+@router.get("/coverage", responses=ERRORS(401, 403, 422))
+def coverage(store: StoreDep, caller: Analyst, wijk: str | None = Wijk,
              category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
-             caller: Caller = Depends(ANALYSTS)):
+             ):
     """From the catalog alone: per wijk and category, the share of the wijk's postcodes within walking
     distance of an open activity."""
-    rows = [r for r in coverage_report(request.app.state.store)
+    rows = [r for r in coverage_report(store)
             if (wijk is None or r["wijk"].casefold() == wijk.casefold()) and (category is None or r["category"] == category)]
     return {"walking_km": walking_km(), "items": rows}
 
 
 @router.get("/coverage.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "coverage per wijk and category"},
-    **{k: ERRORS[k] for k in (401, 403)}})
-def coverage_csv(request: Request, caller: Caller = Depends(ANALYSTS)):
-    return _csv(COVERAGE_CSV_COLUMNS, [[r[c] for c in COVERAGE_CSV_COLUMNS] for r in coverage_report(request.app.state.store)],
+    **ERRORS(401, 403)})
+def coverage_csv(store: StoreDep, caller: Analyst):
+    return _csv(COVERAGE_CSV_COLUMNS, [[r[c] for c in COVERAGE_CSV_COLUMNS] for r in coverage_report(store)],
                 "coverage.csv")
 
 
-@router.get("/indicator", responses={k: ERRORS[k] for k in (401, 403)})
-def indicator(request: Request, caller: Caller = Depends(ANALYSTS)):
+@router.get("/indicator", responses=ERRORS(401, 403))
+def indicator(store: StoreDep, caller: Analyst):
     """The 80/20 indicator: the share of intakes with a fitting activity nearby, against the 80% norm,
     overall, per wijk, per month and per wijk and month."""
-    return indicator_report(request.app.state.store)
+    return indicator_report(store)
 
 
 @router.get("/wijken.geojson", response_class=Response, responses={
     200: {"content": {"application/geo+json": {}}, "description": "one feature per wijk, for maps"},
-    **{k: ERRORS[k] for k in (401, 403)}})
-def wijken(request: Request, caller: Caller = Depends(ANALYSTS)):
+    **ERRORS(401, 403)})
+def wijken(store: StoreDep, caller: Analyst):
     """The wijken as areas (cells derived around their postcodes) with their indicator, coverage and
     biggest gap."""
-    return Response(json.dumps(wijken_geojson(request.app.state.store), ensure_ascii=False),
+    return Response(json.dumps(wijken_geojson(store), ensure_ascii=False),
                     media_type="application/geo+json")
 
 
 @router.post("/intakes/{intake_id}/outcome", status_code=204, response_class=Response,
-             responses={k: ERRORS[k] for k in (401, 403, 404, 422)})
-def outcome(request: Request, intake_id: str, body: OutcomeIn, caller: Caller = Depends(allow("coach"))):
+             responses=ERRORS(401, 403, 404, 422))
+def outcome(intake_id: str, body: OutcomeIn, store: StoreDep, caller: Coach):
     """How a recorded intake ended: started with an activity, a tailored offer was made, or nothing."""
-    store = request.app.state.store
     if (body.outcome == "started") != (body.activity_id is not None):
-        raise HTTPException(422, "activity_id: give it with outcome 'started' (the activity the client started"
-                                 " with), and only then")
+        raise InvalidInput.of_field("activity_id", "activity_with_started", "give it with outcome 'started' (the "
+                                    "activity the client started with), and only then")
     if body.activity_id is not None and store.get(body.activity_id) is None:
-        raise HTTPException(422, f"activity_id: no activity with id '{body.activity_id}'")
-    try:
-        store.set_outcome(intake_id, body.outcome, body.activity_id, dt.date.today().strftime("%Y-%m"))
-    except NotFound as e:
-        raise HTTPException(404, str(e))
+        raise InvalidInput.of_field("activity_id", "activity_unknown", f"no activity with id '{body.activity_id}'",
+                                    id=body.activity_id)
+    store.set_outcome(intake_id, body.outcome, body.activity_id, dt.date.today().strftime("%Y-%m"))
     return Response(status_code=204)

@@ -231,16 +231,27 @@ class TaxonomyOut(BaseModel):
                            for k, v in t.groups.items()])
 
 
+class Vocabulary(BaseModel):
+    languages: dict[str, str] = Field(description="ISO 639-1 code -> Dutch name")
+    days: dict[str, str] = Field(description="ma -> maandag, ...")
+    categories: dict[str, str] = Field(description="category slug -> Dutch label")
+    capacity: dict[str, str]
+    wheelchair: dict[str, str]
+
+
 class ErrorDetail(BaseModel):
     field: str
+    code: str = Field(description="what is wrong with the field, stable: schedule_invalid, required, too_long, ...")
     message: str
+    params: dict = Field({}, description="the values the code's text needs (the value given, a limit, ...)")
 
 
 class ErrorResponse(BaseModel):
-    error: str
+    error: str = Field(description="what is wrong, in English, for developers and logs")
+    code: str = Field(description="stable and machine-readable (version_conflict, postcode_unknown, "
+                                  "login_required, ...): what the pages translate and what to branch on")
+    params: dict = Field({}, description="the values the code's text needs")
     details: list[ErrorDetail] = []
-
-
 
 
 class ActivityFields(BaseModel):

@@ -1,12 +1,11 @@
 """Upkeep of the social map: stale listings per organisation, duplicate candidates, the audit trail."""
 from __future__ import annotations
 
-import datetime as dt
-
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.auth import Caller, allow
+from api.auth import Caller
+from api.deps import Admin, Staff, StoreDep
 from api.listings import ERRORS, _out
 from api.schemas import (
     ActivityOut, AuditOut, DuplicateOut, ListingBrief, MergeIn, PairIn, StaleOut, StalePage,
@@ -14,10 +13,9 @@ from api.schemas import (
 from catalog.csv_cells import csv_text
 from catalog.duplicates import find_duplicates
 from catalog.freshness import stale_after_days, stale_listings
+from catalog.errors import Forbidden, InvalidInput, NotFound
 from catalog.model import Activity
-from catalog.records import Conflict, NotFound
-
-STAFF = allow("editor", "analyst")
+from catalog.store import Store
 STALE_CSV_COLUMNS = ("organisation", "contact", "id", "title", "last_verified", "days_unverified", "paused")
 
 router = APIRouter(tags=["upkeep"])
@@ -28,33 +26,32 @@ def _organisation_scope(caller: Caller, organisation: str | None) -> str | None:
     if caller.role != "editor":
         return organisation
     if organisation and organisation.casefold() != (caller.organisation or "").casefold():
-        raise HTTPException(403, f"you may see the listings of {caller.organisation} only")
+        raise Forbidden(f"you may see the listings of {caller.organisation} only", "not_own_organisation",
+                        organisation=organisation)
     return caller.organisation
 
 
-def _stale(request: Request, caller: Caller, organisation: str | None) -> list[StaleOut]:
+def _stale(store: Store, caller: Caller, organisation: str | None) -> list[StaleOut]:
     scope = _organisation_scope(caller, organisation)
     return [StaleOut(id=a.id, title=a.title, organisation=a.organisation, contact=a.contact,
                      last_verified=a.last_verified, days_unverified=days, paused=a.paused)
-            for a, days in stale_listings(request.app.state.store.activities(), scope)]
+            for a, days in stale_listings(store.activities(), scope)]
 
 
-@router.get("/stale", response_model=StalePage, responses={k: ERRORS[k] for k in (401, 403)})
-def stale(request: Request, organisation: str | None = Query(None, max_length=200),
-          caller: Caller = Depends(STAFF)):
+@router.get("/stale", response_model=StalePage, responses=ERRORS(401, 403))
+def stale(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200)):
     """Listings not confirmed for longer than the freshness setting, per organisation, oldest first.
     Confirm one with POST /activities/{id}/confirm."""
-    items = _stale(request, caller, organisation)
+    items = _stale(store, caller, organisation)
     return StalePage(stale_after_days=stale_after_days(), total=len(items), items=items)
 
 
 @router.get("/stale.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "one row per stale listing, for the reminder mail"},
-    **{k: ERRORS[k] for k in (401, 403)}})
-def stale_csv(request: Request, organisation: str | None = Query(None, max_length=200),
-              caller: Caller = Depends(STAFF)):
+    **ERRORS(401, 403)})
+def stale_csv(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200)):
     """The stale listings as CSV, grouped by organisation with its contact: the reminder mail's input."""
-    rows = ([getattr(s, c) for c in STALE_CSV_COLUMNS] for s in _stale(request, caller, organisation))
+    rows = ([getattr(s, c) for c in STALE_CSV_COLUMNS] for s in _stale(store, caller, organisation))
     return Response(csv_text(STALE_CSV_COLUMNS, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="stale-listings.csv"'})
 
@@ -64,14 +61,13 @@ def _brief(a: Activity) -> ListingBrief:
                         schedule=[str(s) for s in a.schedule])
 
 
-@router.get("/duplicates", response_model=list[DuplicateOut], responses={k: ERRORS[k] for k in (401, 403)})
-def duplicates(request: Request, organisation: str | None = Query(None, max_length=200),
-               limit: int = Query(50, ge=1, le=500), caller: Caller = Depends(STAFF)):
+@router.get("/duplicates", response_model=list[DuplicateOut], responses=ERRORS(401, 403))
+def duplicates(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200),
+               limit: int = Query(50, ge=1, le=500)):
     """Pairs of listings that look like one activity listed twice, most likely first, with the
     reasons. Editors see the pairs that involve their own listings. Pairs an admin dismissed or
     merged do not come back."""
     scope = _organisation_scope(caller, organisation)
-    store = request.app.state.store
     listings = {a.id: a for a in store.activities()}
     pairs = find_duplicates(list(listings.values()), store.decided_pairs())
     if scope:
@@ -82,38 +78,31 @@ def duplicates(request: Request, organisation: str | None = Query(None, max_leng
 
 
 @router.post("/duplicates/dismiss", status_code=204, response_class=Response,
-             responses={k: ERRORS[k] for k in (401, 403, 404, 422)})
-def dismiss(request: Request, body: PairIn, caller: Caller = Depends(allow())):
+             responses=ERRORS(401, 403, 404, 422))
+def dismiss(body: PairIn, store: StoreDep, caller: Admin):
     """Not a duplicate: the pair is not shown again."""
-    store = request.app.state.store
     if body.a == body.b:
-        raise HTTPException(422, "a and b must be two different listings")
+        raise InvalidInput.of_field("b", "same_listing", "a and b must be two different listings")
     for activity_id in (body.a, body.b):
         if store.get(activity_id) is None:
-            raise HTTPException(404, f"no activity with id '{activity_id}'")
+            raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
     store.dismiss_pair(body.a, body.b, caller.name)
     return Response(status_code=204)
 
 
-@router.post("/duplicates/merge", response_model=ActivityOut, responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
-def merge(request: Request, body: MergeIn, caller: Caller = Depends(allow())):
+@router.post("/duplicates/merge", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 409, 422))
+def merge(body: MergeIn, store: StoreDep, caller: Admin):
     """One activity listed twice: keep `keep`, remove `drop`. The history of both stays with `keep`,
     and GET /activities/{drop} says where it went."""
-    store = request.app.state.store
     if body.keep == body.drop:
-        raise HTTPException(422, "keep and drop must be two different listings")
-    try:
-        store.merge(body.keep, body.drop, caller.name)
-    except NotFound as e:
-        raise HTTPException(404, str(e))
-    except Conflict as e:
-        raise HTTPException(409, str(e))
+        raise InvalidInput.of_field("drop", "same_listing", "keep and drop must be two different listings")
+    store.merge(body.keep, body.drop, caller.name)
     return _out(store.get(body.keep))
 
 
-@router.get("/audit", response_model=list[AuditOut], responses={k: ERRORS[k] for k in (401, 403)})
-def audit(request: Request, organisation: str | None = Query(None, max_length=200),
-          limit: int = Query(100, ge=1, le=1000), caller: Caller = Depends(STAFF)):
+@router.get("/audit", response_model=list[AuditOut], responses=ERRORS(401, 403))
+def audit(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200),
+          limit: int = Query(100, ge=1, le=1000)):
     """The latest changes to listings: who changed what and when. Editors see their organisation's."""
     scope = _organisation_scope(caller, organisation)
-    return [AuditOut(**vars(e)) for e in request.app.state.store.audit_trail(scope, limit)]
+    return [AuditOut(**vars(e)) for e in store.audit_trail(scope, limit)]

@@ -74,7 +74,7 @@ def parse_catalog_csv(text: str | Iterable[str], source: str = "<csv>") -> CsvRe
         report.rows += 1
         if extra:
             report.problems.append(Problem(start, "*", f"{len(header) + len(extra)} fields, "
-                                           f"the header has {len(header)}; quote text that holds commas"))
+                                           f"the header has {len(header)}; quote text that holds commas", "field_count"))
             report.bad_lines.add(start)
             continue
         try:
@@ -84,7 +84,8 @@ def parse_catalog_csv(text: str | Iterable[str], source: str = "<csv>") -> CsvRe
             report.bad_lines.add(start)
             continue
         if activity.id in seen:
-            report.problems.append(Problem(start, "id", f"'{activity.id}' already used on line {seen[activity.id]}"))
+            report.problems.append(Problem(start, "id", f"'{activity.id}' already used on line {seen[activity.id]}",
+                                           "id_duplicate", {"id": activity.id, "line": seen[activity.id]}))
             report.bad_lines.add(start)
             continue
         seen[activity.id] = start

@@ -19,15 +19,15 @@ def read_postcode_csv(path: str | Path) -> tuple[list[Postcode], list[Problem]]:
         try:
             code = normalise_postcode(row.get("postcode") or "")
         except ValueError as e:
-            problems.append(Problem(line, "postcode", str(e)))
+            problems.append(Problem(line, "postcode", str(e), "postcode_invalid", {"value": row.get("postcode") or ""}))
             continue
         try:
             lat, lon = float(row.get("lat")), float(row.get("lon"))
         except (TypeError, ValueError):
-            problems.append(Problem(line, "lat/lon", "not decimal numbers (WGS84 degrees)"))
+            problems.append(Problem(line, "lat/lon", "not decimal numbers (WGS84 degrees)", "number_invalid"))
             continue
         if not (NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]):
-            problems.append(Problem(line, "lat/lon", f"{lat}, {lon} lies outside the Netherlands"))
+            problems.append(Problem(line, "lat/lon", f"{lat}, {lon} lies outside the Netherlands", "outside_netherlands"))
             continue
         postcodes.append(Postcode(code, lat, lon, (row.get("neighbourhood") or "").strip() or None,
                                   (row.get("municipality") or "").strip() or None))

@@ -15,9 +15,10 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from catalog.activity_cache import ActivityCache
+from catalog.errors import Conflict
 from catalog.geo import points_within
 from catalog.model import Activity, stored_types
-from catalog.records import Conflict, RowState, Sql, changed_fields, check_versions, now_iso
+from catalog.records import RowState, Sql, changed_fields, check_versions, now_iso
 from catalog.store import (
     SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
     like_pattern,
@@ -237,7 +238,8 @@ class PostgisStore(Store):
                 conn.execute("LOCK TABLE activities IN ROW EXCLUSIVE MODE")
                 yield Sql(conn, qmark=False)
         except psycopg.errors.UniqueViolation as e:  # two creators of one id or name at the same moment
-            raise Conflict(f"that exists already ({e.diag.constraint_name}): choose another id or name") from None
+            raise Conflict(f"that exists already ({e.diag.constraint_name}): choose another id or name",
+                           "already_exists") from None
 
     def _row_state(self, sql: Sql, activity_id: str) -> RowState | None:
         # FOR UPDATE: a second editor waits here, then sees the first one's version.

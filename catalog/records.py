@@ -11,6 +11,7 @@ import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
+from catalog.errors import Conflict, NotFound, VersionConflict
 from catalog.model import Activity
 
 ROLES = ("admin", "editor", "coach", "analyst")
@@ -86,29 +87,13 @@ class LoginLimits:
     per_account: int = 100
 
 
-class NotFound(LookupError):
-    """No listing with that id."""
-
-
-class Conflict(RuntimeError):
-    """The write contradicts what is stored (an existing id or name)."""
-
-
 def check_versions(sql: Sql, expected: dict[str, int] | None) -> None:
     """Inside an import's transaction: the listings it decided on are as they were then."""
     for activity_id, version in (expected or {}).items():
         row = sql.one("SELECT version FROM activities WHERE id = %s", (activity_id,))
         if row is None or row[0] != version:
-            raise Conflict(f"'{activity_id}' was changed while the file was being imported: import it again")
-
-
-class VersionConflict(Conflict):
-    """Somebody else changed the listing since the caller read it."""
-
-    def __init__(self, activity_id: str, expected: int, current: int):
-        super().__init__(f"activity '{activity_id}' is at version {current}, not {expected}: somebody changed it "
-                         "since you read it; fetch it again, redo your change and send the new version")
-        self.current = current
+            raise Conflict(f"'{activity_id}' was changed while the file was being imported: import it again",
+                           "changed_during_import", id=activity_id)
 
 
 def now_iso() -> str:
@@ -157,7 +142,7 @@ class SqlRecords:
     def _checked(self, sql: Sql, activity_id: str, expected_version: int | None) -> RowState:
         state = self._row_state(sql, activity_id)
         if state is None:
-            raise NotFound(f"no activity with id '{activity_id}'")
+            raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
         if expected_version is not None and expected_version != state.version:
             raise VersionConflict(activity_id, expected_version, state.version)
         return state
@@ -165,10 +150,12 @@ class SqlRecords:
     def create_activity(self, a: Activity, actor: str, model: str) -> int:
         with self._write() as sql:
             if self._row_state(sql, a.id) is not None:
-                raise Conflict(f"an activity with id '{a.id}' exists already: choose another id, or change that one")
+                raise Conflict(f"an activity with id '{a.id}' exists already: choose another id, or change that one",
+                               "id_taken", id=a.id)
             merged = sql.one("SELECT kept_id FROM merges WHERE dropped_id = %s", (a.id,))
             if merged:
-                raise Conflict(f"id '{a.id}' was merged into '{merged[0]}': choose another id")
+                raise Conflict(f"id '{a.id}' was merged into '{merged[0]}': choose another id", "id_merged",
+                               id=a.id, merged_into=merged[0])
             version = self._put_row(sql, a, model, exists=False, paused=False)
             self._log(sql, actor, "create", a.id, a.organisation, version, changed_fields({}, a.record()))
         return version
@@ -206,7 +193,7 @@ class SqlRecords:
     def merge(self, keep: str, drop: str, actor: str) -> None:
         """`drop` is the same activity as `keep`: remove it, and let keep's history include it."""
         if keep == drop:
-            raise Conflict("an activity cannot be merged with itself")
+            raise Conflict("an activity cannot be merged with itself", "same_listing")
         with self._write() as sql:
             kept = self._checked(sql, keep, None)
             dropped = self._checked(sql, drop, None)
@@ -308,7 +295,7 @@ class SqlRecords:
         with self._write() as sql:
             if sql.run("UPDATE intakes SET outcome = %s, outcome_activity = %s, outcome_month = %s WHERE id = %s",
                        (outcome, activity_id, month, intake_id)).rowcount == 0:
-                raise NotFound(f"no recorded intake with id '{intake_id}'")
+                raise NotFound(f"no recorded intake with id '{intake_id}'", "intake_unknown", id=intake_id)
 
     def intakes(self) -> list[IntakeRecord]:
         with self._read() as sql:
@@ -328,7 +315,7 @@ class SqlRecords:
     def add_user(self, user: User) -> None:
         with self._write() as sql:
             if sql.one("SELECT 1 FROM users WHERE username = %s", (user.username,)):
-                raise Conflict(f"user '{user.username}' exists already")
+                raise Conflict(f"user '{user.username}' exists already", "name_taken", name=user.username)
             sql.run("INSERT INTO users (username, password_hash, role, organisation, created_at)"
                     " VALUES (%s, %s, %s, %s, %s)",
                     (user.username, user.password_hash, user.role, user.organisation, now_iso()))
@@ -396,7 +383,7 @@ class SqlRecords:
     def add_api_key(self, key: ApiKey) -> None:
         with self._write() as sql:
             if sql.one("SELECT 1 FROM api_keys WHERE name = %s", (key.name,)):
-                raise Conflict(f"an API key named '{key.name}' exists already")
+                raise Conflict(f"an API key named '{key.name}' exists already", "name_taken", name=key.name)
             sql.run("INSERT INTO api_keys (name, key_hash, role, organisation, created_at, revoked)"
                     " VALUES (%s, %s, %s, %s, %s, %s)",
                     (key.name, key.key_hash, key.role, key.organisation, now_iso(), False))

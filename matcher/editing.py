@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.model import Activity
-from catalog.records import NotFound, VersionConflict
+from catalog.errors import NotFound, VersionConflict
 from catalog.store import Store
 from catalog.taxonomy import taxonomy
 from catalog.validation import Problem, ValidationError, validate_row
@@ -28,9 +28,11 @@ def _type_correction(fields: dict) -> dict:
         unknown = [k for k in correction.get(name) or [] if k not in known]
         if unknown:
             problems.append(Problem(None, name, f"unknown {', '.join(unknown)}; use keys of "
-                                                f"GET /taxonomy ({len(known)} known)"))
+                                                f"GET /taxonomy ({len(known)} known)", "not_allowed",
+                                    {"value": ", ".join(unknown)}))
     if correction.get("types_source") not in (None, "auto", "editor"):
-        problems.append(Problem(None, "types_source", "use 'auto' (assign from the text again) or 'editor'"))
+        problems.append(Problem(None, "types_source", "use 'auto' (assign from the text again) or 'editor'",
+                                    "not_allowed", {"value": str(correction["types_source"]), "allowed": ["auto", "editor"]}))
     if problems:
         raise ValidationError(problems)
     return correction
@@ -107,7 +109,7 @@ def confirm_listing(store: Store, encoder: Encoder, activity_id: str, actor: str
     for _ in range(attempts):
         current = store.get(activity_id)
         if current is None:
-            raise NotFound(f"no activity with id '{activity_id}'")
+            raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
         try:
             return change_listing(store, encoder, current, {"last_verified": today or dt.date.today()},
                                   current.version, actor, action="confirm")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from catalog.errors import Detail, InvalidInput
 from catalog.geocoding import PostcodeTableGeocoder
 from catalog.model import Activity
 from catalog.store import Store
@@ -28,8 +29,9 @@ from matcher.wish_fit import bits, knowledge_signals, masks, meets_many, wish_ma
 REFERENCE_SAMPLE = 2000  # activities whose cosines calibrate a query's score distribution
 
 
-class LocationUnknown(ValueError):
-    pass
+class LocationUnknown(InvalidInput):
+    """The client's postcode is not in the postcode table."""
+    code = "postcode_unknown"
 
 
 LOOK_FURTHER_BATCH = 16   # activities beyond reach scored at once (numpy) while looking for the nearest fit
@@ -93,8 +95,10 @@ class Matcher:
             return profile.lat, profile.lon, "coordinates"
         location = self.geocoder.geocode(profile.postcode)
         if location is None:
-            raise LocationUnknown(f"postcode '{profile.postcode}' is not in the postcode table; "
-                                  "give lat and lon, or import a postcode table that has it")
+            message = (f"postcode '{profile.postcode}' is not in the postcode table; "
+                       "give lat and lon, or import a postcode table that has it")
+            raise LocationUnknown(message, details=[Detail("postcode", "postcode_unknown", message,
+                                                           {"value": profile.postcode})], value=profile.postcode)
         return location.latitude, location.longitude, f"postcode {location.raw['postcode']}"
 
     def context(self, profile: ClientProfile, today: dt.date | None = None) -> QueryContext:

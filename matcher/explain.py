@@ -3,21 +3,10 @@ from __future__ import annotations
 
 from catalog.model import CATEGORY_LABELS, Activity
 from catalog.taxonomy import taxonomy
+from catalog.vocabulary import euro, km, language_name
 from matcher.keywords import keyword_hits
 from matcher.signals import QueryContext
-from catalog.vocabulary import language_name
 from matcher.wish_fit import activity_types
-
-
-
-def km(distance: float) -> str:
-    """Dutch notation: 1,3 km; below one km up to two decimals (0,35 km), so short walks differ."""
-    text = f"{distance:.1f}" if distance >= 1 else f"{distance:.2f}".rstrip("0")
-    return (text + "0" if text.endswith(".") else text).replace(".", ",") + " km"
-
-
-def euro(amount: float) -> str:
-    return "gratis" if amount == 0 else f"€ {amount:.2f}".replace(".", ",").replace(",00", "") + " per maand"
 
 
 def compromises(ctx: QueryContext, a: Activity, signals: dict[str, float]) -> list[str]:

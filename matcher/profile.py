@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from catalog.errors import InvalidInput
 from catalog.model import WEEKDAYS
 from catalog.validation import normalise_postcode
 from catalog.vocabulary import DAY_NAMES as NAMES_OF_DAYS
@@ -34,8 +35,8 @@ class ClientProfile(BaseModel):
         codes = [v.strip().lower() for v in value if v and v.strip()]
         wrong = [c for c in codes if len(c) not in (2, 3) or not c.isascii() or not c.isalpha()]
         if wrong:
-            raise ValueError(f"{', '.join(wrong)}: use ISO 639-1 codes such as nl, tr, ar (ISO 639-3 "
-                             "such as ber or pap for a language without one)")
+            raise InvalidInput(f"{', '.join(wrong)}: use ISO 639-1 codes such as nl, tr, ar (ISO 639-3 "
+                               "such as ber or pap for a language without one)", "language_invalid", value=", ".join(wrong))
         return codes
 
     @field_validator("availability")
@@ -46,7 +47,8 @@ class ClientProfile(BaseModel):
             day = v if v in WEEKDAYS else DAY_NAMES.get(v)
             (days if day else wrong).append(day or v)
         if wrong:
-            raise ValueError(f"{', '.join(wrong)}: use weekdays {' '.join(WEEKDAYS)} (or maandag ... zondag)")
+            raise InvalidInput(f"{', '.join(wrong)}: use weekdays {' '.join(WEEKDAYS)} (or maandag ... zondag)",
+                               "weekday_invalid", value=", ".join(wrong))
         return list(dict.fromkeys(days))
 
     @field_validator("postcode")
@@ -57,11 +59,11 @@ class ClientProfile(BaseModel):
     @model_validator(mode="after")
     def _location(self):
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both lat and lon, or neither (and a postcode)")
+            raise InvalidInput("give both lat and lon, or neither (and a postcode)", "lat_lon_pair")
         if self.lat is None and not self.postcode:
-            raise ValueError("give the client's location: a postcode, or lat and lon")
+            raise InvalidInput("give the client's location: a postcode, or lat and lon", "location_missing")
         if not (self.narrative or self.interests):
-            raise ValueError("give a narrative or interests: without a wish nothing can be matched")
+            raise InvalidInput("give a narrative or interests: without a wish nothing can be matched", "wish_missing")
         return self
 
     @property

@@ -13,7 +13,7 @@ from typing import Callable
 
 from catalog.model import CATEGORY_LABELS, Activity
 from catalog.taxonomy import taxonomy
-from matcher.explain import km
+from catalog.vocabulary import km
 from matcher.intake import Intake, Wish
 from matcher.keywords import keyword_hits
 from matcher.wish_fit import meets

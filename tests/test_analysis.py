@@ -2,7 +2,6 @@
 the gap order, coverage, the 80/20 indicator, the wijk areas and the intake records' CSV."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -13,8 +12,8 @@ from analysis.gaps import gaps, is_gap
 from analysis.indicator import indicator
 from analysis.intakes import age_band, language_group, read_intakes_csv, write_intakes_csv
 from analysis.privacy import min_count, shown, shown_share
-from catalog.model import Activity, Slot
-from catalog.records import IntakeRecord
+from catalog.model import Activity
+from tests.factories import intake, make_activity, weekly
 
 # Two wijken 3 km apart, each with three postcodes around its centre.
 POSTCODES = [(f"3701 A{c}", 52.090 + 0.001 * i, 5.230, "Noord") for i, c in enumerate("ABC")] + \
@@ -23,20 +22,9 @@ POSTCODES = [(f"3701 A{c}", 52.090 + 0.001 * i, 5.230, "Noord") for i, c in enum
 
 
 def activity(i: str, lat: float, categories: list[str], **changes) -> Activity:
-    a = Activity(id=i, title=f"Activiteit {i}", description="Samen bezig zijn.", organisation="Welzijn",
-                 kind="formal", categories=categories, min_age=None, max_age=None, gender="any", languages=["nl"],
-                 culture=None, address="Dorpsstraat 1", postcode="3701 AA", neighbourhood="Noord", lat=lat,
-                 lon=5.230, schedule=[Slot("di", "10:00", "12:00")], cost_eur_month=0.0, wheelchair="yes",
-                 capacity="open", last_verified=dt.date(2026, 10, 1), contact="info@example.org")
-    return dataclasses.replace(a, **changes)
-
-
-def intake(wijk: str, wishes: list[str], tailored: bool, age: str = "75+", languages=("nl",), gender="vrouw",
-           month="2026-10") -> IntakeRecord:
-    return IntakeRecord(id=f"{wijk}-{wishes}-{tailored}-{age}-{month}-{id(wishes)}", month=month,
-                        pc4="3701" if wijk == "Noord" else "3702", wijk=wijk, age_band=age, gender=gender,
-                        languages=list(languages), wishes=wishes, tailored_needed=tailored,
-                        tailored_for=list(wishes) if tailored else [])
+    return make_activity(**{"id": i, "title": f"Activiteit {i}", "categories": categories, "neighbourhood": "Noord",
+                            "lat": lat, "lon": 5.230, "schedule": weekly(), "last_verified": dt.date(2026, 10, 1),
+                            **changes})
 
 
 AREAS = wijken(POSTCODES)

@@ -338,3 +338,12 @@ def test_openapi_and_docs_are_served(client):
     assert "422" in paths["/match"]["post"]["responses"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_the_vocabulary_the_pages_show_is_the_services_own(client):
+    from catalog.model import CATEGORY_LABELS
+    from catalog.vocabulary import DAY_NAMES, LANGUAGES
+    words = client.get("/vocabulary").json()
+    assert words["languages"]["tr"] == "Turks" and set(words["languages"]) == set(LANGUAGES)
+    assert words["days"] == DAY_NAMES and words["categories"] == CATEGORY_LABELS
+    assert words["capacity"] == {"open": "plaats vrij", "waitlist": "wachtlijst", "full": "vol"}

@@ -20,7 +20,7 @@ from catalog.store import ImportRun, Postcode
 from catalog.validation import validate_row
 from matcher.hsds_indexing import import_hsds
 from tests.conftest import add_user, login
-from tests.test_analysis import intake
+from tests.factories import intake
 
 FORMULAS = ["=2+5", "=HYPERLINK(\"http://example.org\",\"klik\")", "@SUM(A1:A9)", "+31 30 123 4567", "-2+3",
             "\t=1", "\r=1"]

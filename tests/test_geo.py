@@ -1,7 +1,6 @@
 """Distances, the bounding box, radius retrieval through the R*Tree, and the postcode geocoder."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 import random
 
@@ -16,6 +15,7 @@ from catalog.model import Activity
 from catalog.postcode_import import read_postcode_csv
 from catalog.sqlite_store import SqliteStore
 from catalog.store import ActivityFilter, ImportRun, Postcode
+from tests.factories import make_activity
 from tests.helpers import CENTRE
 
 
@@ -29,12 +29,8 @@ def destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[
 
 
 def activity_at(activity_id: str, lat: float, lon: float) -> Activity:
-    return Activity(
-        id=activity_id, title=f"Activiteit {activity_id}", description="Test.", organisation="Test",
-        kind="informal", categories=["ontmoeting"], min_age=None, max_age=None, gender="any",
-        languages=["nl"], culture=None, address="Teststraat 1", postcode="3701 AA",
-        neighbourhood="Centrum", lat=round(lat, 7), lon=round(lon, 7), schedule=[], cost_eur_month=0.0,
-        wheelchair="yes", capacity="open", last_verified=dt.date(2026, 1, 1), contact="x@example.org")
+    return make_activity(id=activity_id, title=f"Activiteit {activity_id}", kind="informal",
+                         lat=round(lat, 7), lon=round(lon, 7))
 
 
 # --- haversine and the bounding box -------------------------------------------------------------

@@ -2,7 +2,6 @@
 wheelchair access, full. Checked against the raw demo CSV, independently of the project's parser."""
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import pytest
@@ -11,6 +10,7 @@ from catalog.geo import haversine_km
 from catalog.model import Activity
 from matcher.constraints import broken_constraints
 from matcher.profile import ClientProfile
+from tests.factories import make_activity, make_profile
 from tests.helpers import random_profile
 
 def violations(profile: ClientProfile, row: dict[str, str]) -> list[str]:
@@ -141,19 +141,11 @@ def test_excluded_counts_name_the_constraints(matcher, demo_rows):
 # --- the constraint functions themselves ----------------------------------------------------------
 
 def activity(**changes) -> Activity:
-    base = dict(id="x", title="T", description="D", organisation="O", kind="formal",
-                categories=["ontmoeting"], min_age=None, max_age=None, gender="any", languages=["nl"],
-                culture=None, address="A", postcode="3701 AA", neighbourhood="N", lat=52.1, lon=5.2,
-                schedule=[], cost_eur_month=0.0, wheelchair="yes", capacity="open",
-                last_verified=dt.date(2026, 1, 1), contact="c")
-    base.update(changes)
-    return Activity(**base)
+    return make_activity(title="T", description="D", organisation="O", address="A", neighbourhood="N",
+                         contact="c", **changes)
 
 
-def profile(**changes) -> ClientProfile:
-    base = dict(interests="x", lat=52.1, lon=5.2, max_distance_km=2.0, age=40, gender="female")
-    base.update(changes)
-    return ClientProfile(**base)
+profile = make_profile
 
 
 @pytest.mark.parametrize("a,p,d,expected", [

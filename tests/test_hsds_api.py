@@ -6,7 +6,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.hsds_routes import hsds_router
+from api import hsds_routes
+from api.deps import get_directory, get_store
+from api.errors import add_error_handlers
+from catalog.hsds.directory import Directory
 from catalog.geo import haversine_km
 from catalog.hsds.mapping import (CATEGORY_TAXONOMY, GROUP_TAXONOMY, PROPERTY_TAXONOMY, TYPE_TAXONOMY,
                                   organization_id, taxonomy_id, term_id)
@@ -19,8 +22,12 @@ WELZIJN = organization_id("Welzijn Zeist (demo)")
 
 @pytest.fixture(scope="module")
 def client(demo_store):
-    app = FastAPI()
-    app.include_router(hsds_router(lambda: demo_store))
+    app = FastAPI()   # the router alone, its store and directory given through dependency overrides
+    add_error_handlers(app)
+    app.include_router(hsds_routes.router)
+    directory = Directory()
+    app.dependency_overrides[get_store] = lambda: demo_store
+    app.dependency_overrides[get_directory] = lambda: directory
     return TestClient(app)
 
 
@@ -84,7 +91,7 @@ def test_one_service_and_404(client):
     assert response.json()["name"] == first["name"]
     missing = client.get("/hsds/services/00000000-0000-4000-8000-000000000000")
     assert missing.status_code == 404
-    assert missing.json()["detail"] == "no service with id '00000000-0000-4000-8000-000000000000'"
+    assert missing.json()["error"] == "no service with id '00000000-0000-4000-8000-000000000000'"
     assert client.get("/hsds/services/z001").status_code == 404  # HSDS ids only
 
 

@@ -11,7 +11,7 @@ import pytest
 from catalog.geo import haversine_km
 from matcher.diversity import diversify
 from matcher.engine import Candidate, LocationUnknown, Matcher
-from matcher.explain import km
+from catalog.vocabulary import km
 from matcher.profile import ClientProfile
 from tests.helpers import CENTRE, random_profile
 

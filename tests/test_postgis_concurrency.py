@@ -12,14 +12,14 @@ import pytest
 from catalog.store import ActivityFilter, ImportRun
 from catalog.stores import open_store
 from tests import pg
-from tests.test_store_contract import CENTRE, make_activity
+from tests.factories import STORE_CENTRE as CENTRE, random_activity
 
 ROUNDS = 4
 
 
 def file_activities(name: str, ids: range) -> list:
     rng = random.Random(name)
-    return [dataclasses.replace(make_activity(i, rng), title=f"{name} activiteit {i}",
+    return [dataclasses.replace(random_activity(i, rng), title=f"{name} activiteit {i}",
                                 organisation=f"Organisatie {name}") for i in ids]
 
 

@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import random
 
 import numpy as np
 import pytest
 
 from catalog.geo import haversine_km
-from catalog.model import Activity, Slot
-from catalog.store import SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError
+from catalog.store import SCHEMA_VERSION, ActivityFilter, Postcode, SchemaError
 from catalog.stores import open_store
 from tests import pg
-
-CENTRE = (52.0885, 5.2326)
-
+from tests.factories import STORE_CENTRE as CENTRE, activities, random_activity, run
 
 @pytest.fixture(params=["sqlite", "postgis"])
 def store(request, tmp_path):
@@ -27,29 +23,6 @@ def store(request, tmp_path):
         s = open_store(url)
     yield s
     s.close()
-
-
-def make_activity(i: int, rng: random.Random, **changes) -> Activity:
-    activity = Activity(
-        id=f"t{i:04d}", title=f"Activiteit {i}", description=f"Beschrijving van activiteit {i}.",
-        organisation=rng.choice(["Welzijn Zeist", "Bibliotheek", "Buurthuis De Clomp"]),
-        kind=rng.choice(["formal", "informal"]), categories=rng.sample(["wandelen", "koken_eten", "spel", "taal"], 2),
-        min_age=None, max_age=None, gender="any", languages=["nl"], culture=None,
-        address="Slotlaan 1", postcode="3701 AB", neighbourhood=rng.choice(["Centrum", "Kerckebosch"]),
-        lat=CENTRE[0] + rng.uniform(-0.05, 0.05), lon=CENTRE[1] + rng.uniform(-0.08, 0.08),
-        schedule=[Slot("di", "10:00", "12:00")], cost_eur_month=0.0, wheelchair="yes",
-        capacity=rng.choice(["open", "waitlist"]), last_verified=dt.date(2026, 1, 5), contact="info@example.org")
-    activity.embedding = np.asarray(rng.random() * np.ones(4) + np.arange(4), dtype=np.float32)
-    return dataclasses.replace(activity, **changes) if changes else activity
-
-
-def activities(n: int = 60, seed: int = 7) -> list[Activity]:
-    rng = random.Random(seed)
-    return [make_activity(i, rng) for i in range(n)]
-
-
-def run(model: str = "m1") -> ImportRun:
-    return ImportRun(source="test.csv", model=model)
 
 
 def test_schema_is_current_and_migrate_is_idempotent(store):
@@ -136,7 +109,7 @@ def test_list_filters_and_pages(store):
 def test_a_failing_import_writes_nothing(store):
     store.save_import(activities(10), run())
     good = [dataclasses.replace(a, title="gewijzigd") for a in activities(10)]
-    broken = dataclasses.replace(make_activity(99, random.Random(1)), lat=None)  # the database refuses it
+    broken = dataclasses.replace(random_activity(99, random.Random(1)), lat=None)  # the database refuses it
     with pytest.raises(Exception):
         store.save_import(good + [broken], run())
     assert store.count() == 10

@@ -13,7 +13,7 @@ from catalog.sqlite_store import MIGRATIONS as SQLITE_MIGRATIONS
 from catalog.store import SCHEMA_VERSION
 from catalog.stores import open_store
 from tests import pg
-from tests.test_store_contract import CENTRE, activities, run
+from tests.factories import STORE_CENTRE as CENTRE, activities, run
 
 
 @pytest.fixture(params=["sqlite", "postgis"])

@@ -8,9 +8,6 @@
   const LIMIT = 10;
   const RECIPE_DEFAULT = 3;   // no choice made: the recipe gets the top three
   const RECIPE_MAX = 4;       // more does not fit on one A4 page
-  const DAYS = { ma: "maandag", di: "dinsdag", wo: "woensdag", do: "donderdag", vr: "vrijdag",
-                 za: "zaterdag", zo: "zondag" };
-  const CAPACITY = { open: "plaats vrij", waitlist: "wachtlijst", full: "vol" };
   // Help for inputs whose pattern the coach got wrong (the browser's own message is vague).
   const PATTERN_HELP = { postcode: "Schrijf de postcode als 1234 AB.",
                          languages_other: "Gebruik taalcodes van twee letters, bijv. de, fr." };
@@ -75,15 +72,6 @@
     SM.busy($("results"), on, "Bezig met zoeken…");
   }
 
-  // The service answers an unknown postcode with a technical (English) message: say it plainly.
-  function readable(error, postcode) {
-    if (error.status === 422 && /postcode table/.test(error.message)) {
-      return new Error(`Postcode ${postcode} staat niet in de postcodetabel van de sociale kaart. ` +
-                       "Controleer de postcode, of vul een postcode in de buurt in.");
-    }
-    return error;
-  }
-
   async function search(event) {
     event.preventDefault();
     const form = event.currentTarget;
@@ -105,8 +93,8 @@
     } catch (error) {
       // Old results next to a new, failed intake would mislead: clear them.
       forgetAnswer();
-      SM.showError(errorBox, readable(error, normalPostcode(intake.postcode)));
-      if (/postcode/.test(error.message)) form.elements.postcode.setAttribute("aria-invalid", "true");
+      SM.showError(errorBox, error);
+      if ((error.details || []).some((d) => d.field === "postcode")) form.elements.postcode.setAttribute("aria-invalid", "true");
       // Session expired: log in again right here, the intake stays in the form.
       if (error.status === 401) SM.loginPanel($("account"), ROLES, showApp);
     } finally {
@@ -157,7 +145,7 @@
 
   function slotText(slot) {
     const m = /^(ma|di|wo|do|vr|za|zo)\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(slot);
-    return m ? `${DAYS[m[1]]} ${m[2]}–${m[3]}` : slot;
+    return m ? `${SM.words.days[m[1]] || m[1]} ${m[2]}–${m[3]}` : slot;
   }
 
   function scheduleText(schedule) {
@@ -189,7 +177,7 @@
       el("h3", { id: `${id}-title` }, el("span", { class: "rank" }, String(s.rank)), el("span", {}, a.title)),
       el("p", { class: "where" }, `${a.organisation} · ${a.address}, ${a.neighbourhood}`),
       el("p", { class: "badges" },
-        el("span", { class: `badge capacity-${a.capacity}` }, CAPACITY[a.capacity] || a.capacity),
+        el("span", { class: `badge capacity-${a.capacity}` }, SM.words.capacity[a.capacity] || a.capacity),
         a.stale ? el("span", { class: "badge stale" }, `niet bevestigd sinds ${monthYear(a.last_verified)}`) : null),
       el("p", { class: "explanation" }, s.explanation),
       el("dl", { class: "facts" },

@@ -10,11 +10,6 @@
   const HATCH = "url(#niet-getoond)";
   const SENTENCES_FIRST = 15;
   const DIMENSIONS = [["alle", "alle cliënten"], ["leeftijd", "per leeftijdsgroep"], ["taal", "per taal"], ["gender", "per gender"]];
-  const LANGUAGES = {
-    nl: "Nederlands", ar: "Arabisch", tr: "Turks", pl: "Pools", uk: "Oekraïens", ru: "Russisch", en: "Engels",
-    so: "Somalisch", ti: "Tigrinya", fa: "Perzisch", ku: "Koerdisch", de: "Duits", fr: "Frans", es: "Spaans",
-    pt: "Portugees", ro: "Roemeens", bg: "Bulgaars", zh: "Chinees", ms: "Maleis", id: "Indonesisch", hi: "Hindi", ur: "Urdu",
-  };
   const GENDERS = { vrouw: "vrouwen", man: "mannen", x: "gender x" };
 
   const COUNT_CLASSES = [
@@ -70,7 +65,7 @@
     if (dimension === "leeftijd") return `${value} jaar`;
     if (dimension === "gender") return GENDERS[value] || value;
     if (value === "nl") return "Nederlandstalig";
-    return `${LANGUAGES[value] || value}, geen Nederlands`;
+    return `${SM.words.languages[value] || value}, geen Nederlands`;
   }
 
   function wishLabel(wish) {

@@ -5,17 +5,9 @@
 (() => {
   const { el } = SM;
   const ROLES = ["editor", "admin"];
-  const CAPACITY = { open: "open (plaats vrij)", waitlist: "wachtlijst", full: "vol" };
   const CAPACITY_SHORT = { open: "open", waitlist: "wachtlijst", full: "vol" };
   // Dutch names of the fields the API can name in a 422 (ActivityFields in api/schemas.py).
-  const FIELD_NAMES = {
-    title: "Titel", description: "Beschrijving", schedule: "Dagen en tijden", capacity: "Plaatsen",
-    cost_eur_month: "Kosten per maand", contact: "Contact", address: "Adres", postcode: "Postcode",
-    neighbourhood: "Wijk", organisation: "Organisatie", kind: "Soort", categories: "Categorieën",
-    min_age: "Minimumleeftijd", max_age: "Maximumleeftijd", gender: "Voor wie", languages: "Talen",
-    culture: "Cultuur", lat: "Breedtegraad", lon: "Lengtegraad", wheelchair: "Rolstoel",
-    last_verified: "Laatst bevestigd", body: "Invoer",
-  };
+  const FIELD_NAMES = SM.FIELD_NAMES;
   const EDITABLE = ["title", "description", "schedule", "capacity", "cost_eur_month", "contact", "address"];
 
   const account = document.getElementById("account");
@@ -334,7 +326,7 @@
         "Een dag (ma, di, wo, do, vr, za of zo) met begin- en eindtijd; meerdere gescheiden door een puntkomma, " +
         "bijvoorbeeld: di 14:00-16:00; do 10:00-12:00. Leeg als er geen vaste tijden zijn."),
       capacity: field("capacity", "Plaatsen", el("select", {},
-        Object.entries(CAPACITY).map(([value, text]) => el("option", { value }, text)))),
+        Object.entries(SM.words.capacity).map(([value, text]) => el("option", { value }, value === "open" ? `open (${text})` : text)))),
       cost_eur_month: field("cost_eur_month", "Kosten per maand (euro)", el("input", { type: "text", inputmode: "decimal", autocomplete: "off" }),
         "Bijvoorbeeld 2,50; 0 als het gratis is."),
       contact: field("contact", "Contact", el("input", { type: "text", autocomplete: "off" }),
@@ -429,49 +421,11 @@
     say(`Opgeslagen: ${updated.title} (nu versie ${updated.version}).`);
   }
 
-  // The API's 422 names each field and what to fix; common.js keeps only the message, so the
-  // per-field details are read back from it ("invalid listing: schedule: ...; capacity: ...").
-  function details(error) {
-    if (Array.isArray(error.details)) return error.details;
-    const text = error.message || "";
-    const start = text.search(/\(invalid (?:listing|input): /);
-    if (start < 0) return [];
-    const inner = text.slice(text.indexOf(": ", start) + 2, text.endsWith(")") ? -1 : undefined);
-    const names = Object.keys(FIELD_NAMES).join("|");
-    const marks = [...inner.matchAll(new RegExp(`(?:^|; )(${names}): `, "g"))];
-    return marks.map((m, i) => ({
-      field: m[1],
-      message: inner.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1].index : undefined).trim(),
-    }));
-  }
-
-  const DUTCH_MESSAGES = [
-    [/^'(.*)' is not a weekly slot/s, (m) => `'${m[1]}' is geen vast tijdstip in de week. Schrijf een dag (ma, di, wo, do, vr, za of zo) met begin- en eindtijd, bijvoorbeeld 'di 14:00-16:00'; meerdere gescheiden door een puntkomma.`],
-    [/^'(.*)' ends before it starts/s, (m) => `'${m[1]}' eindigt voordat het begint.`],
-    [/^is empty; it is required/, () => "is leeg, maar moet ingevuld zijn."],
-    [/^is (\d+) characters long; at most (\d+) allowed/, (m) => `is ${m[1]} tekens lang; er mogen er hoogstens ${m[2]} zijn.`],
-    [/^'(.*)' is not allowed; use one of: (.*)$/s, (m) => `'${m[1]}' kan niet; kies uit: ${m[2]}.`],
-    [/^'(.*)' is not an amount/s, () => "is geen bedrag; schrijf bijvoorbeeld 2,50, of 0 als het gratis is."],
-    [/^Input should be a valid number/, () => "is geen bedrag; schrijf bijvoorbeeld 2,50, of 0 als het gratis is."],
-    [/^Input should be greater than or equal to (\S+)/, (m) => `moet ${m[1]} of meer zijn.`],
-    [/^Input should be less than or equal to (\S+)/, (m) => `mag hoogstens ${m[1]} zijn.`],
-    [/^String should have at most (\d+) characters?/, (m) => `mag hoogstens ${m[1]} tekens lang zijn.`],
-  ];
-
-  function dutch(message) {
-    for (const [pattern, text] of DUTCH_MESSAGES) {
-      const m = pattern.exec(message);
-      if (m) return text(m);
-    }
-    return message;
-  }
-
   function showInvalid(editor, error) {
-    const found = details(error);
     const items = [];
-    for (const d of found) {
+    for (const d of error.details || []) {
       const name = FIELD_NAMES[d.field] || d.field;
-      const text = dutch(d.message);
+      const text = SM.dutch(d.code, d.params) || SM.dutch("invalid");
       const f = editor.fields[d.field];
       if (f) {
         f.error.hidden = false;
@@ -489,7 +443,7 @@
   }
 
   function showConflict(editor, error, attempted) {
-    const dutchPart = (error.message || "").split(" (")[0];
+    const dutchPart = error.message;   // Dutch already: common.js made it from the code
     const reload = el("button", { type: "button", onclick: () => reloadEditor(editor, attempted, reload) }, "Opnieuw laden");
     editor.summary.replaceChildren(el("div", { class: "error", role: "alert" },
       el("p", {}, dutchPart),

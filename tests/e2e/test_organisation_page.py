@@ -201,7 +201,7 @@ def test_a_conflicting_edit_shows_the_dutch_message_and_offers_to_reload(page, l
     page.get_by_label("Plaatsen").select_option("waitlist")
     form.get_by_role("button", name="Opslaan").click()
     alert = form.get_by_role("alert")
-    expect(alert).to_contain_text("Iemand anders heeft dit intussen gewijzigd", timeout=WAIT)
+    expect(alert).to_contain_text("Iemand anders heeft deze activiteit intussen gewijzigd", timeout=WAIT)
     assert listing(live_server, "z013")["capacity"] == before["capacity"]
     # Reload: the form shows the other person's change and the new version; saving again works.
     form.get_by_role("button", name="Opnieuw laden").click()
