@@ -10,100 +10,18 @@ import datetime as dt
 import json
 from contextlib import contextmanager
 
-import numpy as np
 import psycopg
 from psycopg_pool import ConnectionPool
 
 from catalog.activity_cache import ActivityCache
+from catalog.codec import decode, row_json, vector_bytes
 from catalog.errors import Conflict
-from catalog.geo import points_within
 from catalog.model import Activity, stored_types
+from catalog.migrations import migrations
 from catalog.records import RowState, Sql, changed_fields, check_versions, now_iso
-from catalog.store import (
-    SCHEMA_VERSION, ActivityFilter, ImportRun, Postcode, SchemaError, Store, StoredEmbedding,
-    like_pattern,
-)
-from catalog.validation import validate_row
+from catalog.store import SCHEMA_VERSION, ActivityFilter, ImportRun, SchemaError, Store, like_pattern
 
-# Migration N brings the schema from version N-1 to N, the same versions as the SQLite store.
-MIGRATIONS = {
-    1: """
-    CREATE EXTENSION IF NOT EXISTS postgis;
-    CREATE TABLE activities (
-        pk bigserial PRIMARY KEY,
-        id text NOT NULL UNIQUE,
-        row text NOT NULL,                       -- the activity in the CSV exchange format, as JSON
-        title text NOT NULL, organisation text NOT NULL, neighbourhood text NOT NULL,
-        postcode text NOT NULL, kind text NOT NULL, capacity text NOT NULL,
-        categories text[] NOT NULL,
-        lat double precision NOT NULL, lon double precision NOT NULL,
-        geog geography(Point, 4326) NOT NULL,
-        text_hash text, model text, embedding bytea,
-        version integer NOT NULL DEFAULT 1,      -- raised on every change: caches and editors compare it
-        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()
-    );
-    CREATE INDEX activities_geog ON activities USING gist (geog);
-    CREATE INDEX activities_organisation ON activities (organisation);
-    CREATE INDEX activities_neighbourhood ON activities (neighbourhood);
-    CREATE TABLE import_runs (
-        id bigserial PRIMARY KEY, source text NOT NULL, model text NOT NULL,
-        added int, updated int, unchanged int, skipped int, embedded int,
-        started_at timestamptz NOT NULL, finished_at timestamptz
-    );
-    CREATE TABLE postcodes (
-        postcode text PRIMARY KEY, pc4 text NOT NULL, lat double precision NOT NULL,
-        lon double precision NOT NULL, neighbourhood text, municipality text
-    );
-    CREATE INDEX postcodes_pc4 ON postcodes (pc4);
-    """,
-    2: """
-    ALTER TABLE activities ADD COLUMN paused boolean NOT NULL DEFAULT false;
-    CREATE TABLE users (
-        username text PRIMARY KEY, password_hash text NOT NULL, role text NOT NULL,
-        organisation text, created_at text NOT NULL
-    );
-    CREATE TABLE sessions (
-        token_hash text PRIMARY KEY,   -- sha256 of the token: a stolen database holds no live tokens
-        username text NOT NULL REFERENCES users(username) ON DELETE CASCADE, expires_at text NOT NULL
-    );
-    CREATE TABLE api_keys (
-        name text PRIMARY KEY, key_hash text NOT NULL UNIQUE, role text NOT NULL, organisation text,
-        created_at text NOT NULL, revoked boolean NOT NULL DEFAULT false
-    );
-    CREATE TABLE audit_log (
-        id bigserial PRIMARY KEY, at text NOT NULL, actor text NOT NULL, action text NOT NULL,
-        activity_id text NOT NULL, organisation text NOT NULL, version int, changes text NOT NULL
-    );
-    CREATE INDEX audit_log_activity ON audit_log (activity_id);
-    CREATE INDEX audit_log_organisation ON audit_log (lower(organisation));
-    CREATE TABLE duplicate_decisions (
-        id_a text NOT NULL, id_b text NOT NULL, decision text NOT NULL, actor text NOT NULL,
-        at text NOT NULL, PRIMARY KEY (id_a, id_b)
-    );
-    CREATE TABLE merges (
-        dropped_id text PRIMARY KEY, kept_id text NOT NULL, at text NOT NULL, actor text NOT NULL
-    );
-    CREATE INDEX merges_kept ON merges (kept_id);
-    """,
-    3: """
-    -- Anonymous by design: no name, birth date, narrative, keywords, exact address or exact date.
-    CREATE TABLE intakes (
-        id text PRIMARY KEY, month text NOT NULL, pc4 text NOT NULL, wijk text NOT NULL,
-        age_band text NOT NULL, gender text NOT NULL, languages text NOT NULL, wishes text NOT NULL,
-        tailored_needed boolean NOT NULL, tailored_for text NOT NULL,
-        outcome text, outcome_activity text, outcome_month text
-    );
-    CREATE INDEX intakes_wijk ON intakes (wijk);
-    """,
-    4: """
-    -- Logins under way or failed, counted before a password is checked (catalog/records.py).
-    CREATE TABLE login_attempts (
-        id bigserial PRIMARY KEY, username text NOT NULL, address text NOT NULL, at double precision NOT NULL
-    );
-    CREATE INDEX login_attempts_address ON login_attempts (address);
-    CREATE INDEX login_attempts_username ON login_attempts (username);
-    """,
-}
+MIGRATIONS = migrations("postgis")   # catalog/migrations.py: one text per version for both stores
 assert max(MIGRATIONS) == SCHEMA_VERSION
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS socialmap_schema (version int NOT NULL)"
 STAGING = """
@@ -155,11 +73,6 @@ class PostgisStore(Store):
                 conn.execute("INSERT INTO socialmap_schema VALUES (%s)", (version,))
         return self.schema_version()
 
-    def embedding_states(self) -> dict[str, StoredEmbedding]:
-        with self.pool.connection() as conn:
-            rows = conn.execute("SELECT id, text_hash, model FROM activities WHERE embedding IS NOT NULL")
-            return {r[0]: StoredEmbedding(r[1], r[2]) for r in rows}
-
     def corrected_types(self) -> dict[str, tuple[list[str], list[str]]]:
         with self.pool.connection() as conn:
             rows = conn.execute("SELECT id, row FROM activities WHERE row::json ->> 'types_source' = 'editor'").fetchall()
@@ -174,8 +87,8 @@ class PostgisStore(Store):
             conn.execute(STAGING)
             with conn.cursor().copy(f"COPY incoming ({COLUMNS}) FROM STDIN") as copy:
                 for a in sorted(activities, key=lambda a: a.id):
-                    embedding = None if a.embedding is None else np.asarray(a.embedding, np.float32).tobytes()
-                    copy.write_row((a.id, json.dumps(a.record(), ensure_ascii=False, sort_keys=True),
+                    embedding = vector_bytes(a.embedding)
+                    copy.write_row((a.id, row_json(a),
                                     a.title, a.organisation, a.neighbourhood, a.postcode, a.kind,
                                     a.capacity, a.categories, a.lat, a.lon,
                                     a.text_hash if embedding else None, run.model if embedding else None,
@@ -247,12 +160,12 @@ class PostgisStore(Store):
         return RowState(row[0], json.loads(row[1]), row[2]) if row else None
 
     def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int:
-        values = dict(row=json.dumps(a.record(), ensure_ascii=False, sort_keys=True), title=a.title,
+        values = dict(row=row_json(a), title=a.title,
                       organisation=a.organisation, neighbourhood=a.neighbourhood, postcode=a.postcode,
                       kind=a.kind, capacity=a.capacity, categories=a.categories, lat=a.lat, lon=a.lon)
         if a.embedding is not None:
             values.update(text_hash=a.text_hash, model=model,
-                          embedding=np.asarray(a.embedding, np.float32).tobytes())
+                          embedding=vector_bytes(a.embedding))
         point = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
         if exists:
             sets = ", ".join(f"{k} = %s" for k in values)
@@ -268,20 +181,6 @@ class PostgisStore(Store):
 
     def _remove_row(self, sql: Sql, activity_id: str) -> None:
         sql.run("DELETE FROM activities WHERE id = %s", (activity_id,))
-
-    @staticmethod
-    def _activity(row_json: str, embedding: bytes | None = None, paused: bool = False, version: int = 0) -> Activity:
-        record = json.loads(row_json)
-        activity = validate_row(record, stored=True).restore_types(record)
-        activity.paused, activity.version = paused, version
-        if embedding is not None:
-            activity.embedding = np.frombuffer(embedding, dtype=np.float32)
-        return activity
-
-    def get(self, activity_id: str) -> Activity | None:
-        with self.pool.connection() as conn:
-            row = conn.execute("SELECT row, paused, version FROM activities WHERE id = %s", (activity_id,)).fetchone()
-        return self._activity(row[0], paused=row[1], version=row[2]) if row else None
 
     def list(self, filters: ActivityFilter, offset: int = 0, limit: int = 50) -> tuple[list[Activity], int]:
         where, args = [], []
@@ -303,30 +202,17 @@ class PostgisStore(Store):
             total = conn.execute(f"SELECT count(*) FROM activities {clause}", args).fetchone()[0]
             rows = conn.execute(f"SELECT row, paused, version FROM activities {clause} ORDER BY id LIMIT %s OFFSET %s",
                                 (*args, limit, offset)).fetchall()
-        return [self._activity(r[0], paused=r[1], version=r[2]) for r in rows], total
+        return [decode(*r) for r in rows], total
 
-    def within_radius(self, lat: float, lon: float, radius_km: float) -> list[tuple[Activity, float]]:
-        # The index finds candidates a little generously (sphere, +1%); the exact cut is the same
-        # haversine as the SQLite store's, so both stores give the same answers.
+    def _points_near(self, lat: float, lon: float, radius_km: float) -> list[tuple[str, int, float, float]]:
+        # The index finds candidates a little generously (sphere, +1%); the exact cut is the base
+        # class's haversine, the same as the SQLite store's, so both stores give the same answers.
         with self.pool.connection() as conn:
-            rows = conn.execute(
+            return conn.execute(
                 "SELECT id, version, lat, lon FROM activities"
                 " WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)"
                 " AND NOT paused",
                 (lon, lat, radius_km * 1010.0)).fetchall()
-        inside = points_within(lat, lon, radius_km, [r[2] for r in rows], [r[3] for r in rows])
-        near = [(rows[i][0], rows[i][1], d) for i, d in inside]
-        activities = self.cache.resolve(((i, v) for i, v, _ in near), self._fetch)
-        return sorted(((activities[i], d) for i, _, d in near), key=lambda pair: (pair[1], pair[0].id))
-
-    def activities(self) -> list[Activity]:
-        with self.pool.connection() as conn:
-            keys = conn.execute("SELECT id, version FROM activities ORDER BY id").fetchall()
-        found = self.cache.resolve(keys, self._fetch)
-        return [found[k[0]] for k in keys if k[0] in found]  # a row deleted meanwhile is gone
-
-    def preload(self) -> int:
-        return len(self.activities())
 
     def _fetch(self, ids: list[str]) -> dict[str, tuple[int, Activity]]:
         fetched = {}
@@ -334,20 +220,8 @@ class PostgisStore(Store):
             for start in range(0, len(ids), 5000):
                 rows = conn.execute("SELECT id, version, row, embedding, paused FROM activities WHERE id = ANY(%s)",
                                     (ids[start:start + 5000],))
-                fetched.update({i: (v, self._activity(r, e, p, v)) for i, v, r, e, p in rows})
+                fetched.update({i: (v, decode(r, p, v, e)) for i, v, r, e, p in rows})
         return fetched
-
-    def embedding_sample(self, limit: int) -> np.ndarray:
-        with self.pool.connection() as conn:
-            rows = conn.execute("SELECT embedding FROM activities WHERE embedding IS NOT NULL"
-                                " ORDER BY text_hash, id LIMIT %s", (limit,)).fetchall()
-        if not rows:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([np.frombuffer(r[0], dtype=np.float32) for r in rows])
-
-    def count(self) -> int:
-        with self.pool.connection() as conn:
-            return conn.execute("SELECT count(*) FROM activities").fetchone()[0]
 
     def import_runs(self, limit: int = 20) -> list[ImportRun]:
         with self.pool.connection() as conn:
@@ -355,28 +229,6 @@ class PostgisStore(Store):
                                 " started_at, finished_at FROM import_runs ORDER BY id DESC LIMIT %s",
                                 (limit,)).fetchall()
         return [ImportRun(*r) for r in rows]
-
-    def save_postcodes(self, postcodes: list[Postcode]) -> int:
-        with self.pool.connection() as conn, conn.transaction():
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO postcodes VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (postcode) DO UPDATE SET"
-                    " lat = EXCLUDED.lat, lon = EXCLUDED.lon, neighbourhood = EXCLUDED.neighbourhood,"
-                    " municipality = EXCLUDED.municipality",
-                    [(p.postcode, p.postcode[:4], p.lat, p.lon, p.neighbourhood, p.municipality) for p in postcodes])
-        return len(postcodes)
-
-    def postcode(self, postcode: str) -> Postcode | None:
-        with self.pool.connection() as conn:
-            row = conn.execute("SELECT postcode, lat, lon, neighbourhood, municipality FROM postcodes"
-                               " WHERE postcode = %s", (postcode,)).fetchone()
-            if row:
-                return Postcode(*row)
-            row = conn.execute("SELECT avg(lat), avg(lon), count(*), max(municipality) FROM postcodes"
-                               " WHERE pc4 = %s", (postcode[:4],)).fetchone()
-        if row[2]:
-            return Postcode(postcode[:4], row[0], row[1], None, row[3])
-        return None
 
     def close(self) -> None:
         self.pool.close()

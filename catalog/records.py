@@ -6,6 +6,7 @@ store supplies a connection adapter and the few steps that touch its own activit
 """
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import json
 from contextlib import AbstractContextManager
@@ -119,6 +120,9 @@ class Sql:
     def all(self, statement: str, args: tuple = ()) -> list:
         return self.run(statement, args).fetchall()
 
+    def many(self, statement: str, rows: list[tuple]) -> None:
+        self.conn.cursor().executemany(statement.replace("%s", "?") if self.qmark else statement, rows)
+
     def serialize(self, table: str) -> None:
         """Let one transaction at a time change `table` (count, then insert, with no one in between).
         SQLite's write transactions (BEGIN IMMEDIATE) are one at a time already."""
@@ -126,16 +130,27 @@ class Sql:
             self.run(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-class SqlRecords:
-    """Mixed into both stores. They provide _read/_write (a Sql inside a transaction) and the
+class SqlRecords(abc.ABC):
+    """The base of both stores. They provide _read/_write (a Sql inside a transaction) and the
     activity-table steps _row_state, _put_row, _put_paused and _remove_row."""
 
-    def _read(self) -> AbstractContextManager[Sql]: raise NotImplementedError
-    def _write(self) -> AbstractContextManager[Sql]: raise NotImplementedError
-    def _row_state(self, sql: Sql, activity_id: str) -> RowState | None: raise NotImplementedError
-    def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int: raise NotImplementedError
-    def _put_paused(self, sql: Sql, activity_id: str, paused: bool) -> int: raise NotImplementedError
-    def _remove_row(self, sql: Sql, activity_id: str) -> None: raise NotImplementedError
+    @abc.abstractmethod
+    def _read(self) -> AbstractContextManager[Sql]: ...
+
+    @abc.abstractmethod
+    def _write(self) -> AbstractContextManager[Sql]: ...
+
+    @abc.abstractmethod
+    def _row_state(self, sql: Sql, activity_id: str) -> RowState | None: ...
+
+    @abc.abstractmethod
+    def _put_row(self, sql: Sql, a: Activity, model: str | None, exists: bool, paused: bool) -> int: ...
+
+    @abc.abstractmethod
+    def _put_paused(self, sql: Sql, activity_id: str, paused: bool) -> int: ...
+
+    @abc.abstractmethod
+    def _remove_row(self, sql: Sql, activity_id: str) -> None: ...
 
     # --- editing single listings, each change in one transaction with its audit entry ---
 

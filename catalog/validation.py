@@ -98,10 +98,9 @@ def split_list(value: str) -> list[str]:
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def validate_row(row: dict, line: int | None = None, stored: bool = False) -> Activity:
+def validate_row(row: dict, line: int | None = None) -> Activity:
     """Return the Activity for a raw row, or raise ValidationError with every problem found.
-    `stored`: a row read back from a store, which rules added after it was written must not make
-    unreadable (such a listing is refused when it is next edited or imported)."""
+    (A row read back from a store is decoded without this: catalog/codec.py.)"""
     problems: list[Problem] = []
     values: dict = {}
 
@@ -109,7 +108,7 @@ def validate_row(row: dict, line: int | None = None, stored: bool = False) -> Ac
         problems.append(Problem(line, column, message, code, params))
 
     raw = {k: ("" if row.get(k) is None else str(row.get(k)).strip()) for k in CSV_COLUMNS}
-    for column, text in raw.items() if not stored else ():
+    for column, text in raw.items():
         if CONTROL_CHARACTER.search(text):
             bad(column, "contains a control character (such as a NUL byte): remove it", "control_character")
     for column in REQUIRED:

@@ -12,6 +12,7 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 for _name in ("SOCIALMAP_MODEL", "SOCIALMAP_QUERY_PREFIX", "SOCIALMAP_PASSAGE_PREFIX"):
     os.environ.pop(_name, None)
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def empty_store_url(kind: str, request, tmp_path) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgis"])
+def empty_store(request, tmp_path):
+    """An empty store of each kind in turn: the store tests run unchanged on both."""
+    from catalog.stores import open_store
+    store = open_store(empty_store_url(request.param, request, tmp_path))
+    yield store
+    store.close()
+
+
 def fill_from_demo(store, demo_store, encoder):
     """Any store (PostGIS too) with the demo catalog, its vectors and postcodes, without encoding again."""
     from catalog.store import ImportRun, Postcode
@@ -120,6 +130,20 @@ def login(client, username: str, password: str = "een-goed-wachtwoord") -> dict[
     r = client.post("/auth/login", json={"username": username, "password": password})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@contextlib.contextmanager
+def app_client(store, encoder, users=(), login_as: str | None = None):
+    """The service over `store` in a test client (server errors come back as answers); `users`:
+    (name, role[, organisation]) added first; `login_as`: the one whose token every request carries."""
+    from fastapi.testclient import TestClient
+    from api.app import create_app
+    for user in users:
+        add_user(store, *user)
+    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
+        if login_as:
+            client.headers.update(login(client, login_as))
+        yield client
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from catalog.store import SCHEMA_VERSION
 from catalog.geo import haversine_km
-from tests.conftest import add_user, copy_store, login
+from tests.conftest import app_client, copy_store
 from tests.helpers import CENTRE
 
 PROFILE = {
@@ -30,9 +28,7 @@ ACTIVITY_FIELDS = {"id", "title", "description", "organisation", "kind", "catego
 @pytest.fixture(scope="module")
 def client(demo_store, encoder, tmp_path_factory):
     store = copy_store(demo_store, tmp_path_factory.mktemp("api") / "api.db")
-    add_user(store, "coach1", "coach")
-    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as c:
-        c.headers.update(login(c, "coach1"))  # /match needs a coach
+    with app_client(store, encoder, [("coach1", "coach")], login_as="coach1") as c:   # /match needs a coach
         yield c
     store.close()
 

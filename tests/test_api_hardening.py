@@ -8,11 +8,10 @@ import time
 
 import pytest
 import uvicorn
-from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog.stores import open_store
-from tests.conftest import add_user, empty_store_url, fill_from_demo, login
+from tests.conftest import app_client, empty_store_url, fill_from_demo
 
 PROFILE = {"interests": "wandelen", "postcode": "3701 AB", "age": 70}
 
@@ -24,9 +23,7 @@ def filled_store(kind: str, demo_store, encoder, tmp_path, request):
 @pytest.fixture(params=["sqlite", "postgis"])
 def client(request, demo_store, encoder, tmp_path):
     store = filled_store(request.param, demo_store, encoder, tmp_path, request)
-    add_user(store, "coach1", "coach")
-    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as c:
-        c.headers.update(login(c, "coach1"))
+    with app_client(store, encoder, [("coach1", "coach")], login_as="coach1") as c:
         yield c
     store.close()
 

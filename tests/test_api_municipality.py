@@ -7,11 +7,9 @@ import io
 import logging
 
 import pytest
-from fastapi.testclient import TestClient
 
 from analysis.intakes import WISHES
-from api.app import create_app
-from tests.conftest import add_user, login
+from tests.conftest import app_client, login
 
 # An intake full of things that must never be kept: a name, a birth date, an address, the story.
 SECRET_INTAKE = {
@@ -28,10 +26,8 @@ NEVER_KEPT = ["Hendrika", "Oudshoorn", "Verbeek", "12-03-1941", "Slotlaan 77b", 
 
 @pytest.fixture
 def client(editable_store, encoder):
-    for name, role in (("coach1", "coach"), ("analyst1", "analyst"), ("admin1", "admin")):
-        add_user(editable_store, name, role)
-    add_user(editable_store, "editor1", "editor", "Bibliotheek Zeist")
-    with TestClient(create_app(store=editable_store, encoder=encoder), raise_server_exceptions=False) as c:
+    users = [("coach1", "coach"), ("analyst1", "analyst"), ("admin1", "admin"), ("editor1", "editor", "Bibliotheek Zeist")]
+    with app_client(editable_store, encoder, users) as c:
         yield c
 
 

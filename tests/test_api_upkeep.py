@@ -7,10 +7,8 @@ import datetime as dt
 import io
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
-from tests.conftest import add_user, login
+from tests.conftest import app_client, login
 
 OWN = "Bibliotheek Zeist"          # demo-editor's organisation: z006, z007 ... are its listings
 OTHER_LISTING = "z005"             # Welzijn Zeist (demo)
@@ -44,11 +42,9 @@ def counting(encoder):
 
 @pytest.fixture
 def client(editable_store, counting):
-    for name, role, organisation in (("admin1", "admin", None), ("editor1", "editor", OWN),
-                                     ("coach1", "coach", None), ("analyst1", "analyst", None),
-                                     ("other-editor", "editor", "Welzijn Zeist (demo)")):
-        add_user(editable_store, name, role, organisation)
-    with TestClient(create_app(store=editable_store, encoder=counting), raise_server_exceptions=False) as c:
+    users = [("admin1", "admin"), ("editor1", "editor", OWN), ("coach1", "coach"), ("analyst1", "analyst"),
+             ("other-editor", "editor", "Welzijn Zeist (demo)")]
+    with app_client(editable_store, counting, users) as c:
         yield c
 
 

@@ -7,12 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.errors import PYDANTIC_CODES, STATUS_CODES
 from catalog.errors import AppError
-from tests.conftest import add_user, copy_store, login
+from tests.conftest import app_client, copy_store, login
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [p for package in ("api", "catalog", "matcher", "analysis") for p in (ROOT / package).rglob("*.py")]
@@ -81,8 +79,7 @@ def test_codes_are_stable_identifiers():
 def api_client(demo_store, encoder, tmp_path_factory):
     """The app over a copy of the demo store, and the headers of a logged-in coach."""
     store = copy_store(demo_store, tmp_path_factory.mktemp("codes") / "codes.db")
-    add_user(store, "coach1", "coach")
-    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
+    with app_client(store, encoder, [("coach1", "coach")]) as client:
         yield client, login(client, "coach1")
     store.close()
 

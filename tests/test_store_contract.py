@@ -10,19 +10,11 @@ import pytest
 from catalog.geo import haversine_km
 from catalog.store import SCHEMA_VERSION, ActivityFilter, Postcode, SchemaError
 from catalog.stores import open_store
-from tests import pg
 from tests.factories import STORE_CENTRE as CENTRE, activities, random_activity, run
 
-@pytest.fixture(params=["sqlite", "postgis"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
-    else:
-        url = request.getfixturevalue("postgis_url")
-        pg.truncate(url)
-        s = open_store(url)
-    yield s
-    s.close()
+@pytest.fixture
+def store(empty_store):
+    return empty_store
 
 
 def test_schema_is_current_and_migrate_is_idempotent(store):

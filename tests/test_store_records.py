@@ -12,21 +12,13 @@ from catalog.records import ApiKey, Conflict, NotFound, User, VersionConflict
 from catalog.sqlite_store import MIGRATIONS as SQLITE_MIGRATIONS
 from catalog.store import SCHEMA_VERSION
 from catalog.stores import open_store
-from tests import pg
 from tests.factories import STORE_CENTRE as CENTRE, activities, run
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = open_store(f"sqlite:///{tmp_path / 'records.db'}")
-    else:
-        url = request.getfixturevalue("postgis_url")
-        pg.truncate(url)
-        s = open_store(url)
-    s.save_import(activities(20), run())
-    yield s
-    s.close()
+@pytest.fixture
+def store(empty_store):
+    empty_store.save_import(activities(20), run())
+    return empty_store
 
 
 def edited(store, activity_id: str, **changes):
@@ -223,3 +215,12 @@ def test_the_postcode_table_lists_its_places(store):
     from catalog.store import Postcode
     store.save_postcodes([Postcode("3701 AA", 52.1, 5.2, "Centrum", "Zeist"), Postcode("3702 AB", 52.0, 5.3)])
     assert store.postcodes() == [("3701 AA", 52.1, 5.2, "Centrum"), ("3702 AB", 52.0, 5.3, None)]
+
+
+def test_both_stores_have_the_same_schema_versions_by_construction():
+    from catalog.migrations import DIALECTS, TEXTS, migrations
+    assert sorted(TEXTS) == list(range(1, SCHEMA_VERSION + 1))
+    assert DIALECTS["sqlite"].keys() == DIALECTS["postgis"].keys()   # every difference named for both
+    for dialect in DIALECTS:
+        rendered = migrations(dialect)
+        assert sorted(rendered) == sorted(TEXTS) and not any("{" in text for text in rendered.values())
