@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.geo import haversine_km
-from catalog.config import walking_km  # noqa: F401  (the areas' setting)
 
 CELL_KM = 0.25        # grid cell size of the derived wijk areas
 CELL_REACH_KM = 0.4   # a cell belongs to the wijk of its nearest postcode within this distance

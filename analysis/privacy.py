@@ -4,7 +4,6 @@ that no small number can be worked out from two others (a total minus a part, or
 another). A share is shown only where both its part and the rest reach the threshold."""
 from __future__ import annotations
 
-from catalog.config import min_count  # noqa: F401  (the privacy threshold's setting)
 
 ROUND_TO = 5
 SHARE_STEP = 0.05

@@ -2,11 +2,11 @@
 alike, so that all three show the same figures."""
 from __future__ import annotations
 
-from analysis.areas import walking_km, wijk_cells, wijken
+from analysis.areas import wijk_cells, wijken
 from analysis.coverage import coverage
 from analysis.gaps import gaps, is_gap
 from analysis.indicator import indicator
-from analysis.privacy import min_count
+from catalog.config import Settings
 from catalog.store import Store
 
 # The CSV forms of the reports (GET /gaps.csv, /coverage.csv and `socialmap gaps --csv`).
@@ -22,22 +22,22 @@ def gap_csv_row(r: dict) -> list:
             "" if s["nearest_open_km"] is None else s["nearest_open_km"], r["sentence"]]
 
 
-def gap_report(store: Store) -> list[dict]:
-    return gaps(wijken(store.postcodes()), store.activities(), store.intakes(), walking_km(), min_count())
+def gap_report(store: Store, settings: Settings) -> list[dict]:
+    return gaps(wijken(store.postcodes()), store.activities(), store.intakes(), settings.walking_km, settings.min_count)
 
 
-def coverage_report(store: Store) -> list[dict]:
-    return coverage(wijken(store.postcodes()), store.activities(), walking_km())
+def coverage_report(store: Store, settings: Settings) -> list[dict]:
+    return coverage(wijken(store.postcodes()), store.activities(), settings.walking_km)
 
 
-def indicator_report(store: Store) -> dict:
-    return indicator(store.intakes(), min_count())
+def indicator_report(store: Store, settings: Settings) -> dict:
+    return indicator(store.intakes(), settings.min_count)
 
 
-def wijken_geojson(store: Store) -> dict:
+def wijken_geojson(store: Store, settings: Settings) -> dict:
     """One feature per wijk (its derived cells), with its indicator, coverage and biggest gap."""
     areas, activities, intakes = wijken(store.postcodes()), store.activities(), store.intakes()  # read once
-    within, threshold = walking_km(), min_count()
+    within, threshold = settings.walking_km, settings.min_count
     cells = wijk_cells(areas)
     per_wijk = {row["wijk"]: row for row in indicator(intakes, threshold)["per_wijk"]}
     covered: dict[str, list[float]] = {}

@@ -10,7 +10,7 @@ from api.auth import (
     LOGIN_LIMITS, TOO_MANY, bearer, check_new_password, expiry, hash_password, new_secret, secret_hash,
     verify_password,
 )
-from api.deps import Admin, LoggedIn, StoreDep
+from api.deps import Admin, LoggedIn, SettingsDep, StoreDep
 from api.errors import ErrorDocs
 from api.schemas import ApiKeyIn, ApiKeyOut, Login, Me, Token, UserIn, UserOut
 from catalog.errors import Conflict, InvalidInput, NotFound, NotLoggedIn, TooManyAttempts
@@ -33,7 +33,7 @@ def check_account(role: str, organisation: str | None) -> None:
 
 
 @router.post("/auth/login", response_model=Token, responses=ERRORS(401, 422, 429))
-def login(request: Request, body: Login, store: StoreDep):
+def login(request: Request, body: Login, store: StoreDep, settings: SettingsDep):
     """Exchange a username and password for a bearer token that expires (SOCIALMAP_SESSION_HOURS, default 8)."""
     address = request.client.host if request.client else "unknown"
     # Counted before the password is checked: sixty guesses at once are sixty attempts.
@@ -46,7 +46,7 @@ def login(request: Request, body: Login, store: StoreDep):
     if not verify_password(body.password, user.password_hash if user else DUMMY_HASH) or user is None:
         raise NotLoggedIn("wrong username or password", "login_failed")   # the attempt stays counted
     store.login_succeeded(attempt, body.username, address)
-    token, expires_at = new_secret("sm_s_"), expiry()
+    token, expires_at = new_secret("sm_s_"), expiry(settings.session_hours)
     store.add_session(secret_hash(token), user.username, expires_at)
     return Token(access_token=token, expires_at=expires_at, role=user.role, organisation=user.organisation)
 

@@ -9,15 +9,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from analysis.intakes import record_match
-from api import accounts, hsds_routes, listings, municipality, settings, upkeep
+from api import accounts, hsds_routes, listings, municipality, upkeep
 from api.auth import caller_of_headers, document_roles, needs_login
-from api.deps import Coach, MatcherDep, StoreDep
+from api.deps import Coach, MatcherDep, SettingsDep, StoreDep
 from api.errors import ErrorDocs, add_error_handlers
 from api.guard import RequestGuard
 from api.headers import SecurityHeaders
 from api.pages import add_pages
 from api.schemas import Health, MatchRequest, MatchResponse, TaxonomyOut, Vocabulary
-from catalog.freshness import stale_after_days
+from api.settings import limit_blas_threads
+from catalog.config import Settings
 from catalog.hsds.directory import Directory
 from catalog.store import Store
 from catalog.stores import open_store
@@ -45,20 +46,26 @@ def _preload(matcher: Matcher) -> None:
         log.exception("preloading the catalog failed")
 
 
-def create_app(database_url: str | None = None, store: Store | None = None, encoder=None) -> FastAPI:
+def create_app(database_url: str | None = None, store: Store | None = None, encoder=None,
+               settings: Settings | None = None) -> FastAPI:
+    """The service. `settings`: read from the environment here, once, when not given (a wrong value
+    stops the start, not the first request that needs it)."""
+    settings = settings or Settings.from_environment()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        settings.limit_blas_threads()
+        limit_blas_threads()
         if model.LOAD_PROBLEM:   # never serve on hand weights by accident
             raise RuntimeError(f"cannot start: {model.LOAD_PROBLEM}")
-        stale_after_days()  # a wrong freshness setting stops the start, not the first request
         # What the routes share, read by api/deps.py only.
-        app.state.store = store or open_store(database_url or settings.database_url())
+        app.state.settings = settings
+        app.state.store = store or open_store(database_url or settings.database_url)
         if encoder is None:
             from matcher.encoder import Encoder
-            app.state.matcher = Matcher(app.state.store, Encoder())
+            used = Encoder(settings.model, settings.query_prefix, settings.passage_prefix)
         else:
-            app.state.matcher = Matcher(app.state.store, encoder)
+            used = encoder
+        app.state.matcher = Matcher(app.state.store, used, settings.stale_after_days)
         app.state.directory = Directory()
         log.info("serving %d activities", app.state.store.count())
         threading.Thread(target=_preload, args=(app.state.matcher,), daemon=True).start()
@@ -90,11 +97,11 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
         return for_pages()
 
     @app.post("/match", response_model=MatchResponse, responses=ERRORS(422, 401, 403), tags=["matching"])
-    def match(request: MatchRequest, store: StoreDep, matcher: MatcherDep, caller: Coach):
+    def match(request: MatchRequest, store: StoreDep, matcher: MatcherDep, settings: SettingsDep, caller: Coach):
         """Ranked, explained suggestions for one client, and whether a tailored offer is needed."""
         result = matcher.match(request, limit=request.limit)
         intake_id = record_match(store, request, result).id if request.record else None
-        return MatchResponse.of(result, intake_id)
+        return MatchResponse.of(result, settings.stale_after_days, intake_id)
 
     for router in (listings.router, upkeep.router, accounts.router, municipality.router, hsds_routes.router):
         document_roles(router.routes)
@@ -103,6 +110,7 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
     add_pages(app)
     # Outermost last: the guard's refusals carry the security headers too.
     app.add_middleware(RequestGuard, needs_login=needs_login(app.routes),
-                       identify=lambda headers: caller_of_headers(app.state.store, headers))
+                       identify=lambda headers: caller_of_headers(app.state.store, headers),
+                       max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -20,7 +20,6 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from catalog import config
 from catalog.errors import AppError, Forbidden, InvalidInput, NotLoggedIn
 from catalog.records import ROLES, LoginLimits
 
@@ -61,12 +60,9 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def session_hours() -> float:
-    return config.session_hours()
-
-
-def expiry() -> str:
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session_hours())).isoformat(timespec="seconds")
+def expiry(hours: float) -> str:
+    """When a session that starts now ends (Settings.session_hours)."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

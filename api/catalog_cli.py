@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from api import cli_support, settings
-from catalog import config
 from catalog.records import User
 
 DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
@@ -16,9 +15,9 @@ DEMO_ACCOUNTS = (("demo-admin", "admin", None), ("demo-coach", "coach", None),
 
 
 def cmd_import(args) -> int:
-    from matcher.indexing import import_catalog
-    store = cli_support.store(args.db)
-    result = import_catalog(store, args.csv, cli_support.encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
+    from matcher.index.from_csv import import_catalog
+    store = cli_support.store(args)
+    result = import_catalog(store, args.csv, cli_support.encoder(args.settings), skip_bad=args.skip_bad, progress=not args.quiet,
                             overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     cli_support.print_capped([f"{args.csv}: {p}" for p in result.problems])
     if result.run is None:
@@ -39,14 +38,14 @@ def cmd_import_postcodes(args) -> int:
     if problems and not args.skip_bad:
         print(f"nothing imported: {len(problems)} problem(s); fix them or pass --skip-bad", file=sys.stderr)
         return 1
-    count = cli_support.store(args.db).save_postcodes(postcodes)
+    count = cli_support.store(args).save_postcodes(postcodes)
     print(f"imported {count} postcodes from {args.csv}")
     return 0
 
 
 def cmd_migrate(args) -> int:
     from catalog.stores import open_store
-    store = open_store(args.db or settings.database_url(), check_schema=False)
+    store = open_store(cli_support.database_url(args), check_schema=False)
     print(f"schema version {store.migrate()}")
     return 0
 
@@ -69,18 +68,18 @@ def cmd_demo(args) -> int:
         return 1
     if settings.DEMO_INTAKES.exists():
         from analysis.intakes import read_intakes_csv
-        added = cli_support.store(args.db).add_intakes(read_intakes_csv(settings.DEMO_INTAKES))
+        added = cli_support.store(args).add_intakes(read_intakes_csv(settings.DEMO_INTAKES))
         print(f"imported {added} anonymous demo intake records")
     if args.accounts:
-        create_demo_accounts(args.db)
+        create_demo_accounts(args)
     return 0
 
 
-def create_demo_accounts(url: str | None) -> None:
+def create_demo_accounts(args) -> None:
     """Known accounts for trying the demo on your own machine. Never on a real catalog."""
     from api.auth import hash_password
-    store = cli_support.store(url)
-    password = config.demo_password()
+    store = cli_support.store(args)
+    password = args.settings.demo_password
     made = []
     for username, role, organisation in DEMO_ACCOUNTS:
         if store.user(username) is None:
@@ -96,7 +95,7 @@ def cmd_match_batch(args) -> int:
     from matcher.engine import LocationUnknown, Matcher
     if signals.LOAD_PROBLEM:
         raise ValueError(signals.LOAD_PROBLEM)
-    from matcher.indexing import import_catalog
+    from matcher.index.from_csv import import_catalog
     from matcher.profile import ClientProfile
     from pydantic import ValidationError
 
@@ -104,14 +103,14 @@ def cmd_match_batch(args) -> int:
     cases = _read_cases(args.cases)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(args.db or f"sqlite:///{Path(tmp) / 'batch.db'}")
-        encoder = cli_support.encoder()
+        encoder = cli_support.encoder(args.settings)
         result = import_catalog(store, args.catalog, encoder, skip_bad=args.skip_bad, progress=not args.quiet)
         for problem in result.problems:
             print(f"{args.catalog}: {problem}", file=sys.stderr)
         if result.run is None:
             print("nothing matched: the catalog has bad rows (pass --skip-bad to leave them out)", file=sys.stderr)
             return 1
-        matcher = Matcher(store, encoder)
+        matcher = Matcher(store, encoder, args.settings.stale_after_days)
         failures = 0
         with open(args.out, "w", encoding="utf-8") as out:
             for line, case in cases:
@@ -156,7 +155,7 @@ def _short(error: Exception) -> str:
 def cmd_serve(args) -> int:
     import uvicorn
     from api.app import create_app
-    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(args.db, settings=args.settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 

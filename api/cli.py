@@ -20,11 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "match-batch" and not 1 <= args.limit <= 20:
         parser.error("--limit must be between 1 and 20")
+    from catalog.config import Settings
     from catalog.csv_import import CsvFormatError
-    from catalog.records import Conflict
+    from catalog.errors import Conflict
     from catalog.store import SchemaError, StoreUnavailable
     from matcher.encoder import ModelMissing
     try:
+        args.settings = Settings.from_environment()   # once; every command gets them
         return args.func(args)
     except (CsvFormatError, SchemaError, StoreUnavailable, ModelMissing, Conflict, ValueError, OSError) as e:
         print(f"socialmap: {e}", file=sys.stderr)

@@ -1,22 +1,25 @@
 """What every `socialmap` command module shares: the store and the encoder a command works on, and
-the flags of the two import commands. Command modules import this; none imports another."""
+the flags of the two import commands. Command modules import this; none imports another. Every
+command gets the settings, read once by cli.py, as `args.settings`."""
 from __future__ import annotations
 
 import sys
 
-from api import settings
-
 MAX_LINES = 200   # of problems printed; the rest is counted
 
 
-def store(url: str | None):
+def database_url(args) -> str:
+    return args.db or args.settings.database_url
+
+
+def store(args):
     from catalog.stores import open_store
-    return open_store(url or settings.database_url())
+    return open_store(database_url(args))
 
 
-def encoder():
+def encoder(settings):
     from matcher.encoder import Encoder
-    return Encoder()
+    return Encoder(settings.model, settings.query_prefix, settings.passage_prefix)
 
 
 def add_edit_flags(p) -> None:

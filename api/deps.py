@@ -2,8 +2,8 @@
 
     def change(activity_id: str, store: StoreDep, matcher: MatcherDep, caller: Editor): ...
 
-The app (api/app.py) puts one store, one matcher and one HSDS directory on its state at start-up;
-only this module reads them. Tests swap any of them with `app.dependency_overrides`.
+The app (api/app.py) puts the settings, one store, one matcher and one HSDS directory on its state
+at start-up; only this module reads them. Tests swap any of them with `app.dependency_overrides`.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.auth import Caller, allow
+from catalog.config import Settings
 from catalog.hsds.directory import Directory
 from catalog.store import Store
 from matcher.engine import Matcher
@@ -29,9 +30,14 @@ def get_directory(request: Request) -> Directory:
     return request.app.state.directory
 
 
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 DirectoryDep = Annotated[Directory, Depends(get_directory)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 # Who may call: admin always, and the roles named (api/auth.py allow()).
 Admin = Annotated[Caller, Depends(allow())]

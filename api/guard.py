@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, unquote
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_response
-from catalog import config
 from catalog.errors import AppError, Detail, InvalidInput
 from catalog.validation import CONTROL_CHARACTER
 
@@ -55,10 +54,12 @@ class RequestGuard:
     `identify(headers)`: (the caller, None) or (None, what is wrong with the token or key); run in
     a thread: it reads the store. The caller found is left in the request's state for the route."""
 
-    def __init__(self, app, needs_login: Callable[[str, str], bool], identify: Callable[[dict], tuple]):
+    def __init__(self, app, needs_login: Callable[[str, str], bool], identify: Callable[[dict], tuple],
+                 max_body_bytes: int):
         self.app = app
         self.needs_login = needs_login
         self.identify = identify
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -94,7 +95,7 @@ class RequestGuard:
         return None
 
     async def _read_body(self, receive, headers):
-        limit = config.max_body_bytes()
+        limit = self.max_body_bytes
         too_big = _refusal(413, "body_too_large", f"the request body is larger than {limit} bytes "
                                                   "(SOCIALMAP_MAX_BODY_BYTES): send less at once", limit=limit)
         declared = headers.get("content-length", "")

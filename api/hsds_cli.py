@@ -12,7 +12,7 @@ from api import cli_support
 
 def cmd_hsds_export(args) -> int:
     from catalog.hsds.export import export_datapackage, export_json
-    store = cli_support.store(args.db)
+    store = cli_support.store(args)
     activities = store.activities()
     if args.format == "json":
         out = Path(args.out)
@@ -25,9 +25,9 @@ def cmd_hsds_export(args) -> int:
 
 
 def cmd_hsds_import(args) -> int:
-    from matcher.hsds_indexing import import_hsds
-    store = cli_support.store(args.db)
-    result = import_hsds(store, args.dir, cli_support.encoder(), skip_bad=args.skip_bad, progress=not args.quiet,
+    from matcher.index.from_hsds import import_hsds
+    store = cli_support.store(args)
+    result = import_hsds(store, args.dir, cli_support.encoder(args.settings), skip_bad=args.skip_bad, progress=not args.quiet,
                          overwrite_edits=args.overwrite_edits, move_organisations=args.move_organisations)
     summary, *details = result.report.lines()
     cli_support.print_capped(details, "lines")

@@ -13,15 +13,15 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import Caller, allow
-from api.deps import Editor, MatcherDep, StoreDep
+from api.deps import Editor, MatcherDep, SettingsDep, StoreDep
 from api.errors import ErrorDocs
 from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut
 from catalog.errors import Detail, Forbidden, InvalidInput, NotFound, VersionRequired
-from catalog.freshness import stale_after_days
 from catalog.model import CAPACITY, CATEGORIES, KINDS, Activity
+from catalog.config import Settings
 from catalog.store import ActivityFilter, Store
 from catalog.validation import normalise_postcode
-from matcher.editing import change_listing, confirm_listing, create_listing
+from matcher.index.editing import change_listing, confirm_listing, create_listing
 
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 ERRORS = ErrorDocs({
@@ -32,8 +32,9 @@ ERRORS = ErrorDocs({
 router = APIRouter(tags=["listings"])
 
 
-def _out(activity: Activity, status: int = 200) -> JSONResponse:
-    body = ActivityOut.of(activity).model_dump(mode="json")
+def listing_answer(activity: Activity, settings: Settings, status: int = 200) -> JSONResponse:
+    """One listing, with its version as the ETag."""
+    body = ActivityOut.of(activity, settings.stale_after_days).model_dump(mode="json")
     return JSONResponse(body, status_code=status, headers={"ETag": f'"{activity.version}"'})
 
 
@@ -75,6 +76,7 @@ def _owned(store: Store, activity_id: str, caller: Caller) -> Activity:
 @router.get("/activities", response_model=ActivityPage, responses=ERRORS(422))
 def activities(
     store: StoreDep,
+    settings: SettingsDep,
     q: str | None = Query(None, max_length=200, description="text in title or description"),
     category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
     neighbourhood: str | None = Query(None, max_length=100),
@@ -93,18 +95,18 @@ def activities(
             raise e.at("postcode") from None
     items, total = store.list(
         ActivityFilter(q, category, neighbourhood, organisation, kind, capacity, postcode), offset, limit)
-    after = stale_after_days()   # the setting once a page, not once a listing
-    return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a, stale_after=after) for a in items])
+    after = settings.stale_after_days
+    return ActivityPage(total=total, offset=offset, limit=limit, items=[ActivityOut.of(a, after) for a in items])
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut, responses=ERRORS(404))
-def activity(activity_id: str, store: StoreDep):
+def activity(activity_id: str, store: StoreDep, settings: SettingsDep):
     """One listing; its ETag is the version to send back in If-Match when changing it."""
-    return _out(existing(store, activity_id))
+    return listing_answer(existing(store, activity_id), settings)
 
 
 @router.post("/activities", status_code=201, response_model=ActivityOut, responses=ERRORS(401, 403, 409, 422))
-def create(body: ActivityCreate, store: StoreDep, matcher: MatcherDep, caller: Editor):
+def create(body: ActivityCreate, store: StoreDep, matcher: MatcherDep, settings: SettingsDep, caller: Editor):
     """Add a listing of your organisation. last_verified defaults to today."""
     fields = body.model_dump(exclude_unset=True)
     if caller.role == "editor":
@@ -113,14 +115,14 @@ def create(body: ActivityCreate, store: StoreDep, matcher: MatcherDep, caller: E
         raise Forbidden(f"you may add listings of {caller.organisation} only, not of {fields.get('organisation')}",
                         "not_own_organisation", organisation=fields.get("organisation") or "")
     created = create_listing(store, matcher.encoder, fields, caller.name)
-    response = _out(created, 201)
+    response = listing_answer(created, settings, 201)
     response.headers["Location"] = f"/activities/{created.id}"
     return response
 
 
 @router.patch("/activities/{activity_id}", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412, 422, 428))
-def change(activity_id: str, body: ActivityFields, store: StoreDep, matcher: MatcherDep, caller: Editor,
-           if_match: str | None = Header(None, max_length=100)):
+def change(activity_id: str, body: ActivityFields, store: StoreDep, matcher: MatcherDep, settings: SettingsDep,
+           caller: Editor, if_match: str | None = Header(None, max_length=100)):
     """Change some fields of a listing. Needs If-Match: the version you read. A new vector is
     computed only when the title, description or categories change."""
     expected = _version(if_match, required=True)
@@ -128,33 +130,36 @@ def change(activity_id: str, body: ActivityFields, store: StoreDep, matcher: Mat
     fields = body.model_dump(exclude_unset=True)
     if "organisation" in fields and not caller.may_edit(fields["organisation"] or ""):
         raise Forbidden("an editor cannot hand a listing to another organisation; ask an admin", "organisation_handover")
-    return _out(change_listing(store, matcher.encoder, current, fields, expected, caller.name))
+    return listing_answer(change_listing(store, matcher.encoder, current, fields, expected, caller.name), settings)
 
 
-def _set_paused(store: Store, activity_id: str, paused: bool, caller: Caller, if_match: str | None):
+def _set_paused(store: Store, settings: Settings, activity_id: str, paused: bool, caller: Caller,
+                if_match: str | None):
     expected = _version(if_match, required=False)
     _owned(store, activity_id, caller)
     store.set_paused(activity_id, paused, expected, caller.name)
-    return _out(store.get(activity_id))
+    return listing_answer(store.get(activity_id), settings)
 
 
 @router.post("/activities/{activity_id}/pause", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412))
-def pause(activity_id: str, store: StoreDep, caller: Editor, if_match: str | None = Header(None, max_length=100)):
+def pause(activity_id: str, store: StoreDep, settings: SettingsDep, caller: Editor,
+          if_match: str | None = Header(None, max_length=100)):
     """Stop suggesting the listing (holidays, no volunteers) without losing it."""
-    return _set_paused(store, activity_id, True, caller, if_match)
+    return _set_paused(store, settings, activity_id, True, caller, if_match)
 
 
 @router.post("/activities/{activity_id}/resume", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 412))
-def resume(activity_id: str, store: StoreDep, caller: Editor, if_match: str | None = Header(None, max_length=100)):
+def resume(activity_id: str, store: StoreDep, settings: SettingsDep, caller: Editor,
+           if_match: str | None = Header(None, max_length=100)):
     """Suggest a paused listing again."""
-    return _set_paused(store, activity_id, False, caller, if_match)
+    return _set_paused(store, settings, activity_id, False, caller, if_match)
 
 
 @router.post("/activities/{activity_id}/confirm", response_model=ActivityOut, responses=ERRORS(401, 403, 404))
-def confirm(activity_id: str, store: StoreDep, matcher: MatcherDep, caller: Editor):
+def confirm(activity_id: str, store: StoreDep, matcher: MatcherDep, settings: SettingsDep, caller: Editor):
     """'This listing is still current': sets last_verified to today, so it is no longer stale."""
     _owned(store, activity_id, caller)
-    return _out(confirm_listing(store, matcher.encoder, activity_id, caller.name))
+    return listing_answer(confirm_listing(store, matcher.encoder, activity_id, caller.name), settings)
 
 
 @router.delete("/activities/{activity_id}", status_code=204, response_class=Response,

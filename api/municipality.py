@@ -8,28 +8,27 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Response
 
-from analysis.areas import walking_km
 from analysis.gaps import is_gap
 from analysis.intakes import WISHES
-from analysis.privacy import min_count
 from analysis.report import (
     COVERAGE_CSV_COLUMNS, GAP_CSV_COLUMNS, coverage_report, gap_csv_row, gap_report, indicator_report,
     wijken_geojson,
 )
 from analysis.supply import DIMENSIONS
-from api.deps import Analyst, Coach, StoreDep
+from api.deps import Analyst, Coach, SettingsDep, StoreDep
 from api.listings import ERRORS
 from api.schemas import OutcomeIn
 from catalog.csv_cells import csv_text
 from catalog.model import CATEGORIES
 from catalog.errors import InvalidInput
+from catalog.config import Settings
 from catalog.store import Store
 
 router = APIRouter(tags=["municipality"])
 
 
-def _gaps(store: Store, wijk, wish, dimension, only_gaps: bool) -> list[dict]:
-    rows = gap_report(store)
+def _gaps(store: Store, settings: Settings, wijk, wish, dimension, only_gaps: bool) -> list[dict]:
+    rows = gap_report(store, settings)
     return [r for r in rows if (wijk is None or r["wijk"].casefold() == wijk.casefold())
             and (wish is None or r["wish"] == wish) and (dimension is None or r["dimension"] == dimension)
             and (not only_gaps or is_gap(r))]
@@ -46,60 +45,63 @@ Dimension = Query(None, description="alle, leeftijd (age band), taal (language) 
 
 
 @router.get("/gaps", responses=ERRORS(401, 403, 422))
-def gaps(store: StoreDep, caller: Analyst, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
+def gaps(store: StoreDep, settings: SettingsDep, caller: Analyst, wijk: str | None = Wijk,
+         wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
          dimension: Literal[DIMENSIONS] | None = Dimension,  # type: ignore[valid-type]
          only_gaps: bool = Query(False, description="only rows where at least SOCIALMAP_MIN_COUNT intakes needed a tailored offer"),
          limit: int = Query(50, ge=1, le=5000)):
     """Per wijk x wish x group: demand (recorded wishes), the share that needed a tailored offer and
     the supply within walking distance (SOCIALMAP_WALKING_KM); biggest gaps first, each with a
     sentence. Counts under SOCIALMAP_MIN_COUNT show as "< 5"."""
-    rows = _gaps(store, wijk, wish, dimension, only_gaps)
-    return {"walking_km": walking_km(), "min_count": min_count(), "total": len(rows), "items": rows[:limit]}
+    rows = _gaps(store, settings, wijk, wish, dimension, only_gaps)
+    return {"walking_km": settings.walking_km, "min_count": settings.min_count, "total": len(rows), "items": rows[:limit]}
 
 
 @router.get("/gaps.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "the same rows as GET /gaps, all of them"},
     **ERRORS(401, 403, 422)})
-def gaps_csv(store: StoreDep, caller: Analyst, wijk: str | None = Wijk, wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
+def gaps_csv(store: StoreDep, settings: SettingsDep, caller: Analyst, wijk: str | None = Wijk,
+             wish: Literal[WISHES] | None = Wish,  # type: ignore[valid-type]
              dimension: Literal[DIMENSIONS] | None = Dimension,  # type: ignore[valid-type]
              only_gaps: bool = Query(False)):
-    rows = _gaps(store, wijk, wish, dimension, only_gaps)
+    rows = _gaps(store, settings, wijk, wish, dimension, only_gaps)
     return _csv(GAP_CSV_COLUMNS, [gap_csv_row(r) for r in rows], "gaps.csv")
 
 
 @router.get("/coverage", responses=ERRORS(401, 403, 422))
-def coverage(store: StoreDep, caller: Analyst, wijk: str | None = Wijk,
+def coverage(store: StoreDep, settings: SettingsDep, caller: Analyst, wijk: str | None = Wijk,
              category: Literal[CATEGORIES] | None = None,  # type: ignore[valid-type]
              ):
     """From the catalog alone: per wijk and category, the share of the wijk's postcodes within walking
     distance of an open activity."""
-    rows = [r for r in coverage_report(store)
+    rows = [r for r in coverage_report(store, settings)
             if (wijk is None or r["wijk"].casefold() == wijk.casefold()) and (category is None or r["category"] == category)]
-    return {"walking_km": walking_km(), "items": rows}
+    return {"walking_km": settings.walking_km, "items": rows}
 
 
 @router.get("/coverage.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "coverage per wijk and category"},
     **ERRORS(401, 403)})
-def coverage_csv(store: StoreDep, caller: Analyst):
-    return _csv(COVERAGE_CSV_COLUMNS, [[r[c] for c in COVERAGE_CSV_COLUMNS] for r in coverage_report(store)],
+def coverage_csv(store: StoreDep, settings: SettingsDep, caller: Analyst):
+    rows = coverage_report(store, settings)
+    return _csv(COVERAGE_CSV_COLUMNS, [[r[c] for c in COVERAGE_CSV_COLUMNS] for r in rows],
                 "coverage.csv")
 
 
 @router.get("/indicator", responses=ERRORS(401, 403))
-def indicator(store: StoreDep, caller: Analyst):
+def indicator(store: StoreDep, settings: SettingsDep, caller: Analyst):
     """The 80/20 indicator: the share of intakes with a fitting activity nearby, against the 80% norm,
     overall, per wijk, per month and per wijk and month."""
-    return indicator_report(store)
+    return indicator_report(store, settings)
 
 
 @router.get("/wijken.geojson", response_class=Response, responses={
     200: {"content": {"application/geo+json": {}}, "description": "one feature per wijk, for maps"},
     **ERRORS(401, 403)})
-def wijken(store: StoreDep, caller: Analyst):
+def wijken(store: StoreDep, settings: SettingsDep, caller: Analyst):
     """The wijken as areas (cells derived around their postcodes) with their indicator, coverage and
     biggest gap."""
-    return Response(json.dumps(wijken_geojson(store), ensure_ascii=False),
+    return Response(json.dumps(wijken_geojson(store, settings), ensure_ascii=False),
                     media_type="application/geo+json")
 
 

@@ -68,8 +68,8 @@ class ActivityOut(BaseModel):
     version: int = Field(description="raised on every change; send it back in If-Match when you edit")
 
     @classmethod
-    def of(cls, a: Activity, today: dt.date | None = None, stale_after: int | None = None) -> "ActivityOut":
-        """`stale_after` (days): read once by a caller that shows a page of listings."""
+    def of(cls, a: Activity, stale_after: int, today: dt.date | None = None) -> "ActivityOut":
+        """`stale_after`: the freshness setting in days (Settings.stale_after_days)."""
         today = today or dt.date.today()
         return cls(id=a.id, title=a.title, description=a.description, organisation=a.organisation,
                    kind=a.kind, categories=a.categories, min_age=a.min_age, max_age=a.max_age,
@@ -77,7 +77,7 @@ class ActivityOut(BaseModel):
                    postcode=a.postcode, neighbourhood=a.neighbourhood, lat=a.lat, lon=a.lon,
                    schedule=[str(s) for s in a.schedule], cost_eur_month=a.cost_eur_month,
                    wheelchair=a.wheelchair, capacity=a.capacity, last_verified=a.last_verified,
-                   stale=is_stale(a, today, stale_after), contact=a.contact, paused=a.paused, version=a.version,
+                   stale=is_stale(a, stale_after, today), contact=a.contact, paused=a.paused, version=a.version,
                    **_types_out(a))
 
 
@@ -165,10 +165,11 @@ class MatchResponse(BaseModel):
                                                     "(POST /intakes/{id}/outcome)")
 
     @classmethod
-    def of(cls, result, intake_id: str | None = None) -> "MatchResponse":
+    def of(cls, result, stale_after: int, intake_id: str | None = None) -> "MatchResponse":
         t = result.tailored
         return cls(
-            suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity), distance_km=s.distance_km,
+            suggestions=[SuggestionOut(rank=i + 1, activity=ActivityOut.of(s.activity, stale_after),
+                                       distance_km=s.distance_km,
                                        score=s.score, explanation=s.explanation, compromises=s.compromises,
                                        fit=s.fit, meets=s.meets, signals={k: round(v, 4) for k, v in s.signals.items()})
                          for i, s in enumerate(result.suggestions)],

@@ -9,7 +9,6 @@ DEMO_POSTCODES = ROOT / "catalog" / "demo" / "zeist_postcodes.csv"
 DEMO_INTAKES = ROOT / "catalog" / "demo" / "zeist_intakes.csv"  # anonymous records, from scripts/make_demo_intakes.py
 
 
-database_url = config.database_url   # every setting is read in catalog/config.py
 
 
 def limit_blas_threads() -> None:

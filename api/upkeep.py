@@ -5,14 +5,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import Caller
-from api.deps import Admin, Staff, StoreDep
-from api.listings import ERRORS, _out
+from api.deps import Admin, SettingsDep, Staff, StoreDep
+from api.listings import ERRORS, listing_answer
 from api.schemas import (
     ActivityOut, AuditOut, DuplicateOut, ListingBrief, MergeIn, PairIn, StaleOut, StalePage,
 )
 from catalog.csv_cells import csv_text
 from catalog.duplicates import find_duplicates
-from catalog.freshness import stale_after_days, stale_listings
+from catalog.config import Settings
+from catalog.freshness import stale_listings
 from catalog.errors import Forbidden, InvalidInput, NotFound
 from catalog.model import Activity
 from catalog.store import Store
@@ -31,27 +32,28 @@ def _organisation_scope(caller: Caller, organisation: str | None) -> str | None:
     return caller.organisation
 
 
-def _stale(store: Store, caller: Caller, organisation: str | None) -> list[StaleOut]:
+def _stale(store: Store, settings: Settings, caller: Caller, organisation: str | None) -> list[StaleOut]:
     scope = _organisation_scope(caller, organisation)
     return [StaleOut(id=a.id, title=a.title, organisation=a.organisation, contact=a.contact,
                      last_verified=a.last_verified, days_unverified=days, paused=a.paused)
-            for a, days in stale_listings(store.activities(), scope)]
+            for a, days in stale_listings(store.activities(), settings.stale_after_days, scope)]
 
 
 @router.get("/stale", response_model=StalePage, responses=ERRORS(401, 403))
-def stale(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200)):
+def stale(store: StoreDep, settings: SettingsDep, caller: Staff, organisation: str | None = Query(None, max_length=200)):
     """Listings not confirmed for longer than the freshness setting, per organisation, oldest first.
     Confirm one with POST /activities/{id}/confirm."""
-    items = _stale(store, caller, organisation)
-    return StalePage(stale_after_days=stale_after_days(), total=len(items), items=items)
+    items = _stale(store, settings, caller, organisation)
+    return StalePage(stale_after_days=settings.stale_after_days, total=len(items), items=items)
 
 
 @router.get("/stale.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "one row per stale listing, for the reminder mail"},
     **ERRORS(401, 403)})
-def stale_csv(store: StoreDep, caller: Staff, organisation: str | None = Query(None, max_length=200)):
+def stale_csv(store: StoreDep, settings: SettingsDep, caller: Staff,
+              organisation: str | None = Query(None, max_length=200)):
     """The stale listings as CSV, grouped by organisation with its contact: the reminder mail's input."""
-    rows = ([getattr(s, c) for c in STALE_CSV_COLUMNS] for s in _stale(store, caller, organisation))
+    rows = ([getattr(s, c) for c in STALE_CSV_COLUMNS] for s in _stale(store, settings, caller, organisation))
     return Response(csv_text(STALE_CSV_COLUMNS, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="stale-listings.csv"'})
 
@@ -91,13 +93,13 @@ def dismiss(body: PairIn, store: StoreDep, caller: Admin):
 
 
 @router.post("/duplicates/merge", response_model=ActivityOut, responses=ERRORS(401, 403, 404, 409, 422))
-def merge(body: MergeIn, store: StoreDep, caller: Admin):
+def merge(body: MergeIn, store: StoreDep, settings: SettingsDep, caller: Admin):
     """One activity listed twice: keep `keep`, remove `drop`. The history of both stays with `keep`,
     and GET /activities/{drop} says where it went."""
     if body.keep == body.drop:
         raise InvalidInput.of_field("drop", "same_listing", "keep and drop must be two different listings")
     store.merge(body.keep, body.drop, caller.name)
-    return _out(store.get(body.keep))
+    return listing_answer(store.get(body.keep), settings)
 
 
 @router.get("/audit", response_model=list[AuditOut], responses=ERRORS(401, 403))

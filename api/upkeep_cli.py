@@ -33,7 +33,7 @@ def cmd_create_user(args) -> int:
     check_account(args.role, args.organisation)
     if not USERNAME.match(args.username):
         raise ValueError(f"a username has 2-100 letters, digits or . _ @ -, not '{args.username}'")
-    cli_support.store(args.db).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
+    cli_support.store(args).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
     print(f"created {args.role} '{args.username}'" + (f" of {args.organisation}" if args.organisation else ""))
     return 0
 
@@ -44,10 +44,10 @@ def cmd_create_admin(args) -> int:
 
 
 def cmd_stale(args) -> int:
-    from catalog.freshness import stale_after_days, stale_listings
-    after = stale_after_days()
+    from catalog.freshness import stale_listings
+    after = args.settings.stale_after_days
     rows = [(a.organisation, a.contact, a.id, a.title, a.last_verified.isoformat(), days)
-            for a, days in stale_listings(cli_support.store(args.db).activities(), args.organisation)]
+            for a, days in stale_listings(cli_support.store(args).activities(), after, args.organisation)]
     out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
     try:
         write_rows(out, ("organisation", "contact", "id", "title", "last_verified", "days_unverified"), rows)
@@ -61,7 +61,7 @@ def cmd_stale(args) -> int:
 
 def cmd_duplicates(args) -> int:
     from catalog.duplicates import find_duplicates
-    store = cli_support.store(args.db)
+    store = cli_support.store(args)
     listings = {a.id: a for a in store.activities()}
     pairs = find_duplicates(list(listings.values()), store.decided_pairs())
     for p in pairs[:args.limit]:
@@ -75,7 +75,7 @@ def cmd_duplicates(args) -> int:
 def cmd_import_intakes(args) -> int:
     from analysis.intakes import read_intakes_csv
     records = read_intakes_csv(args.csv)
-    added = cli_support.store(args.db).add_intakes(records)
+    added = cli_support.store(args).add_intakes(records)
     print(f"imported {args.csv}: {added} intake records added, {len(records) - added} already there")
     return 0
 
@@ -84,7 +84,7 @@ def cmd_gaps(args) -> int:
     from analysis.gaps import is_gap
     from analysis.report import gap_report
     from analysis.report import GAP_CSV_COLUMNS, gap_csv_row
-    rows = [r for r in gap_report(cli_support.store(args.db)) if is_gap(r) or args.all]
+    rows = [r for r in gap_report(cli_support.store(args), args.settings) if is_gap(r) or args.all]
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as f:
             write_rows(f, GAP_CSV_COLUMNS, (gap_csv_row(r) for r in rows))
@@ -95,9 +95,8 @@ def cmd_gaps(args) -> int:
     return 0
 
 
-def _sqlite_path(url: str | None, what: str) -> str:
-    from api import settings
-    url = url or settings.database_url()
+def _sqlite_path(args, what: str) -> str:
+    url = cli_support.database_url(args)
     if url.startswith(("postgresql://", "postgres://")):
         raise ValueError(f"{what} is for the embedded store; for PostGIS use pg_dump -Fc and pg_restore (README)")
     return url.removeprefix("sqlite:///")
@@ -105,14 +104,14 @@ def _sqlite_path(url: str | None, what: str) -> str:
 
 def cmd_backup(args) -> int:
     from catalog.sqlite_backup import backup
-    counts = backup(_sqlite_path(args.db, "backup"), args.file)
+    counts = backup(_sqlite_path(args, "backup"), args.file)
     print(f"backed up to {args.file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
 
 
 def cmd_restore(args) -> int:
     from catalog.sqlite_backup import restore
-    path = _sqlite_path(args.db, "restore")
+    path = _sqlite_path(args, "restore")
     counts = restore(args.file, path, replace=args.replace)
     print(f"restored {args.file} into {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
           + "; start the service again")

@@ -161,7 +161,7 @@ def timing(size: int, n_profiles: int) -> dict:
     from catalog.sqlite_store import SqliteStore
     from matcher import engine
     from matcher.encoder import Encoder
-    from matcher.indexing import import_catalog
+    from matcher.index.from_csv import import_catalog
     from matcher.profile import ClientProfile
 
     class RandomPassages:   # stands in for the encoder at import only: see the module docstring

@@ -1,8 +1,12 @@
-"""Every setting of the project, read from the environment (SOCIALMAP_...) in this one module: the
-service, every command and every layer ask here. Each is checked, with a message that says what to
-write; each is read when asked, so a test or a restart with another value sees it."""
+"""Every setting of the project, read from the environment (SOCIALMAP_...) in this one module.
+
+The service and the commands read them all once at start-up into one `Settings` object
+(`Settings.from_environment()`: every wrong value is reported at once, with what to write) and pass
+it down. The functions below read one setting each; `Settings` is made of them.
+"""
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -67,3 +71,34 @@ def demo_password() -> str:
 def ablated() -> frozenset[str]:
     """SOCIALMAP_ABLATE: parts of the matcher switched off, for the benchmark's ablations only."""
     return frozenset(p.strip() for p in os.environ.get("SOCIALMAP_ABLATE", "").split(",") if p.strip())
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    database_url: str
+    model: str
+    query_prefix: str
+    passage_prefix: str
+    stale_after_months: int
+    session_hours: float
+    max_body_bytes: int
+    walking_km: float
+    min_count: int
+    demo_password: str
+
+    @property
+    def stale_after_days(self) -> int:
+        return round(self.stale_after_months * 365.25 / 12)
+
+    @classmethod
+    def from_environment(cls) -> "Settings":
+        """Every setting, checked; a ValueError names every wrong one."""
+        values, problems = {}, []
+        for f in dataclasses.fields(cls):
+            try:
+                values[f.name] = globals()[f.name]()
+            except ValueError as e:
+                problems.append(str(e))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return cls(**values)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from catalog.config import Settings
 from catalog.errors import Detail, InvalidInput
 from catalog.geocoding import PostcodeTableGeocoder
 from catalog.model import Activity
@@ -79,8 +80,11 @@ class MatchResult:
 
 
 class Matcher:
-    def __init__(self, store: Store, encoder: Encoder):
+    def __init__(self, store: Store, encoder: Encoder, stale_after_days: int | None = None):
+        """`stale_after_days`: the freshness setting; by default read from the environment, once."""
         self.store, self.encoder = store, encoder
+        self.stale_after_days = Settings.from_environment().stale_after_days if stale_after_days is None \
+            else stale_after_days
         self.geocoder = PostcodeTableGeocoder(store)
         self.category_names, self.category_matrix = category_vectors(encoder)
         self.refresh()
@@ -114,7 +118,8 @@ class Matcher:
             profile=profile, interest_vec=interest_vec, narrative_vec=narrative_vec,
             interest_stats=self._stats(interest_vec), narrative_stats=self._stats(narrative_vec),
             category_affinity=dict(zip(self.category_names, affinity.tolist())),
-            keywords=keywords, intake=intake, masks=masks(intake), today=today or dt.date.today())
+            keywords=keywords, intake=intake, masks=masks(intake), stale_after_days=self.stale_after_days,
+            today=today or dt.date.today())
 
     def _stats(self, vec: np.ndarray | None) -> tuple[float, float]:
         if vec is None or self.reference is None:

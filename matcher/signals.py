@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from catalog.freshness import stale_after_days
 from catalog.model import Activity
 from matcher import ablation
 from matcher.intake import Intake
@@ -126,8 +125,8 @@ class QueryContext:
     keywords: list[str]
     intake: Intake
     masks: Masks
+    stale_after_days: int               # the freshness setting (Settings.stale_after_days)
     today: dt.date = field(default_factory=dt.date.today)
-    stale_after_days: int = field(default_factory=stale_after_days)  # the freshness setting
     meaning_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
     keywords_by_id: dict[str, float] = field(default_factory=dict)  # filled in bulk by the engine
     knowledge_by_id: dict[str, dict[str, float]] = field(default_factory=dict)  # filled in bulk

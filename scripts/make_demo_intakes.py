@@ -25,7 +25,7 @@ from catalog.postcode_import import read_postcode_csv  # noqa: E402
 from catalog.sqlite_store import SqliteStore  # noqa: E402
 from matcher.encoder import Encoder  # noqa: E402
 from matcher.engine import Matcher  # noqa: E402
-from matcher.indexing import import_catalog  # noqa: E402
+from matcher.index.from_csv import import_catalog  # noqa: E402
 from matcher.profile import ClientProfile  # noqa: E402
 
 PROFILES = ROOT / "catalog" / "demo" / "zeist_intake_profiles.jsonl"

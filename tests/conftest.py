@@ -45,7 +45,7 @@ def demo_store(tmp_path_factory, encoder):
     """The demo catalog and postcode table in a SQLite store. Read-only for tests."""
     from catalog.postcode_import import read_postcode_csv
     from catalog.sqlite_store import SqliteStore
-    from matcher.indexing import import_catalog
+    from matcher.index.from_csv import import_catalog
 
     store = SqliteStore(tmp_path_factory.mktemp("demo") / "demo.db")
     result = import_catalog(store, DEMO_CATALOG, encoder)
@@ -133,14 +133,15 @@ def login(client, username: str, password: str = "een-goed-wachtwoord") -> dict[
 
 
 @contextlib.contextmanager
-def app_client(store, encoder, users=(), login_as: str | None = None):
+def app_client(store, encoder, users=(), login_as: str | None = None, settings=None):
     """The service over `store` in a test client (server errors come back as answers); `users`:
-    (name, role[, organisation]) added first; `login_as`: the one whose token every request carries."""
+    (name, role[, organisation]) added first; `login_as`: the one whose token every request carries;
+    `settings`: other than those of the environment."""
     from fastapi.testclient import TestClient
     from api.app import create_app
     for user in users:
         add_user(store, *user)
-    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
+    with TestClient(create_app(store=store, encoder=encoder, settings=settings), raise_server_exceptions=False) as client:
         if login_as:
             client.headers.update(login(client, login_as))
         yield client

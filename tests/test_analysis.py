@@ -11,7 +11,8 @@ from analysis.coverage import coverage
 from analysis.gaps import gaps, is_gap
 from analysis.indicator import indicator
 from analysis.intakes import age_band, language_group, read_intakes_csv, write_intakes_csv
-from analysis.privacy import min_count, shown, shown_share
+from analysis.privacy import shown, shown_share
+from catalog.config import Settings
 from catalog.model import Activity
 from tests.factories import intake, make_activity, weekly
 
@@ -46,12 +47,13 @@ def test_small_numbers_are_never_shown_exactly():
 
 
 def test_the_small_number_setting(monkeypatch):
-    assert min_count() == 5
+    assert Settings.from_environment().min_count == 5
     monkeypatch.setenv("SOCIALMAP_MIN_COUNT", "10")
-    assert min_count() == 10
+    assert Settings.from_environment().min_count == 10
     monkeypatch.setenv("SOCIALMAP_MIN_COUNT", "vijf")
-    with pytest.raises(ValueError, match="SOCIALMAP_MIN_COUNT"):
-        min_count()
+    monkeypatch.setenv("SOCIALMAP_WALKING_KM", "ver")
+    with pytest.raises(ValueError, match="SOCIALMAP_WALKING_KM.*SOCIALMAP_MIN_COUNT"):   # every wrong one at once
+        Settings.from_environment()
 
 
 def test_wijken_come_from_the_postcode_table_and_get_cells():

@@ -72,8 +72,19 @@ def test_client_data_and_tokens_are_never_cached(client):
     assert client.get("/web/coach.js").headers["cache-control"] == "no-cache"   # code: revalidated, not secret
 
 
-def test_an_oversized_body_gets_413(client, monkeypatch):
-    monkeypatch.setenv("SOCIALMAP_MAX_BODY_BYTES", "4096")
+@pytest.fixture
+def small_body_client(demo_store, encoder, tmp_path, request):
+    import dataclasses
+    from catalog.config import Settings
+    store = filled_store("sqlite", demo_store, encoder, tmp_path, request)
+    settings = dataclasses.replace(Settings.from_environment(), max_body_bytes=4096)
+    with app_client(store, encoder, [("coach1", "coach")], login_as="coach1", settings=settings) as c:
+        yield c
+    store.close()
+
+
+def test_an_oversized_body_gets_413(small_body_client):
+    client = small_body_client
     big = {**PROFILE, "narrative": "Wandelt graag. " * 400}
     r = client.post("/match", json=big)
     assert r.status_code == 413 and "4096 bytes" in r.json()["error"], r.text
@@ -180,7 +191,7 @@ def test_a_100_mb_upload_to_a_public_route_is_refused_by_its_length(live_url):
 @pytest.mark.parametrize("kind", ["sqlite", "postgis"])
 def test_an_import_with_a_control_character_names_line_and_column_and_writes_nothing(
         kind, request, tmp_path, rows6, encoder):
-    from matcher.indexing import import_catalog
+    from matcher.index.from_csv import import_catalog
     from tests.helpers import write_catalog
     store = open_store(empty_store_url(kind, request, tmp_path))
     rows = [dict(r) for r in rows6]

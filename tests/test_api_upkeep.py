@@ -303,10 +303,14 @@ def test_stale_csv_for_the_reminder_mail(client, as_):
     assert organisations == sorted(organisations, key=str.casefold)      # grouped per organisation
 
 
-def test_the_freshness_setting(client, as_, monkeypatch):
-    monkeypatch.setenv("SOCIALMAP_STALE_AFTER_MONTHS", "120")
-    assert client.get("/stale", headers=as_("admin1")).json()["total"] == 0
-    assert not any(a["stale"] for a in client.get("/activities", params={"limit": 200}).json()["items"])
+def test_the_freshness_setting(editable_store, counting):
+    import dataclasses
+    from catalog.config import Settings
+    ten_years = dataclasses.replace(Settings.from_environment(), stale_after_months=120)
+    with app_client(editable_store, counting, [("admin1", "admin")], login_as="admin1", settings=ten_years) as client:
+        stale = client.get("/stale").json()
+        assert stale["total"] == 0 and stale["stale_after_days"] == 3652
+        assert not any(a["stale"] for a in client.get("/activities", params={"limit": 200}).json()["items"])
 
 
 def test_stale_listings_rank_lower(matcher):

@@ -14,7 +14,7 @@ from tests.helpers import ROOT, write_catalog
 
 @pytest.fixture(autouse=True)
 def session_encoder(monkeypatch, encoder):
-    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda settings: encoder)
 
 
 def db_url(tmp_path) -> str:
@@ -110,7 +110,7 @@ def small_catalog(tmp_path_factory, demo_rows):
 def batch_db(tmp_path_factory, small_catalog, encoder):
     """A store that already holds the small catalog: match-batch --db re-imports it unchanged,
     without embedding it again."""
-    from matcher.indexing import import_catalog
+    from matcher.index.from_csv import import_catalog
     path = tmp_path_factory.mktemp("batchdb") / "batch.db"
     store = SqliteStore(path)
     assert import_catalog(store, small_catalog, encoder).run.embedded == 60
@@ -206,7 +206,7 @@ def test_migrate(tmp_path, capsys):
 
 def test_demo_loads_catalog_postcodes_intakes_and_accounts_and_runs_again(tmp_path, encoder, monkeypatch, capsys):
     """The README's main job runs `socialmap demo --accounts` on every start: it must work twice."""
-    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda settings: encoder)
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     assert cli.main(["--db", db, "demo", "--accounts", "--quiet"]) == 0
     first = capsys.readouterr().out

@@ -18,7 +18,7 @@ from catalog.hsds.export import export_datapackage
 from catalog.sqlite_store import SqliteStore
 from catalog.store import ImportRun, Postcode
 from catalog.validation import validate_row
-from matcher.hsds_indexing import import_hsds
+from matcher.index.from_hsds import import_hsds
 from tests.conftest import add_user, login
 from tests.factories import intake
 

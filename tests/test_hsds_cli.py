@@ -9,13 +9,14 @@ import json
 import pytest
 
 from api import cli_support, hsds_cli
+from catalog.config import Settings
 from catalog.hsds.export import export_datapackage
 from catalog.hsds.tabular import DatapackageError
 from catalog.postcode_import import read_postcode_csv
 from catalog.sqlite_store import SqliteStore
 from catalog.store import ImportRun
 from catalog.validation import validate_row
-from matcher.hsds_indexing import import_hsds
+from matcher.index.from_hsds import import_hsds
 from tests import hsds_checks
 from tests.helpers import DEMO_POSTCODES, ROOT
 
@@ -24,7 +25,7 @@ EXAMPLE = ROOT / "tests" / "fixtures" / "hsds_example"
 
 @pytest.fixture(autouse=True)
 def session_encoder(monkeypatch, encoder):
-    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda settings: encoder)
 
 
 def run(argv: list[str]) -> int:
@@ -33,6 +34,7 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--db")
     hsds_cli.add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
+    args.settings = Settings.from_environment()   # as api/cli.py reads them, once
     return args.func(args)
 
 

@@ -13,7 +13,7 @@ from catalog.sqlite_store import SqliteStore
 from catalog.store import SCHEMA_VERSION, ActivityFilter, SchemaError
 from catalog.stores import open_store
 from matcher.encoder import Encoder
-from matcher.indexing import import_catalog
+from matcher.index.from_csv import import_catalog
 from tests.helpers import CENTRE, write_catalog
 
 

@@ -13,7 +13,7 @@ from catalog.kept_edits import reconcile
 from catalog.records import Conflict
 from catalog.store import ImportRun
 from catalog.stores import open_store
-from matcher.indexing import import_catalog
+from matcher.index.from_csv import import_catalog
 from tests.conftest import empty_store_url
 from tests.helpers import write_catalog
 
@@ -122,7 +122,7 @@ def test_an_edit_while_the_file_is_read_stops_the_import(imported, encoder, rows
 
 
 def test_the_cli_reports_kept_edits_and_takes_the_flags(store_url, tmp_path, rows6, encoder, monkeypatch, capsys):
-    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda settings: encoder)
     path = write_catalog(tmp_path / "catalog.csv", rows6)
     assert cli.main(["--db", store_url, "import", str(path), "--quiet"]) == 0
     store = open_store(store_url)

@@ -78,9 +78,11 @@ def test_gap_notebook_runs_and_draws_every_chart(executed):
 
 def test_gap_notebook_shows_the_reports(executed, gap_store):
     from analysis.report import coverage_report, gap_report, indicator_report
+    from catalog.config import Settings
     _, figures = executed
-    expected = {"indicator": indicator_report(gap_store), "gaps": gap_report(gap_store),
-                "coverage": coverage_report(gap_store)}
+    settings = Settings.from_environment()
+    expected = {"indicator": indicator_report(gap_store, settings), "gaps": gap_report(gap_store, settings),
+                "coverage": coverage_report(gap_store, settings)}
     assert figures == json.loads(json.dumps(expected))
     # Nothing to chart would pass the test above and still show nothing: the demo must have figures.
     assert isinstance(figures["indicator"]["overall"]["intakes"], int)

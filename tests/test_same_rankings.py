@@ -10,7 +10,7 @@ from tests.helpers import DEMO_CATALOG, random_profile
 
 
 def test_match_batch_is_identical_on_sqlite_and_postgis(tmp_path, encoder, monkeypatch):
-    monkeypatch.setattr(cli_support, "encoder", lambda: encoder)
+    monkeypatch.setattr(cli_support, "encoder", lambda settings: encoder)
     rng = random.Random(5)
     cases = tmp_path / "cases.jsonl"
     with cases.open("w", encoding="utf-8") as f:

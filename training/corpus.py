@@ -41,7 +41,7 @@ class JudgedSet:
     def store(self, encoder):
         """The set's catalog in a store of its own, vectors computed once."""
         from catalog.stores import open_store
-        from matcher.indexing import import_catalog
+        from matcher.index.from_csv import import_catalog
         digest = hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()[:12]
         CACHE.mkdir(parents=True, exist_ok=True)
         store = open_store(f"sqlite:///{CACHE / f'{self.name}-{digest}.db'}")

@@ -1,16 +1,15 @@
-"""The index step for an HSDS datapackage: the same path as a CSV import (embed what changed, store)."""
+"""An HSDS tabular datapackage through the index step, the same as a CSV import."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog.csv_import import CsvReport
 from catalog.hsds.importer import import_datapackage
 from catalog.hsds.report import HsdsImportReport
+from catalog.kept_edits import EditConflict
 from catalog.store import ImportRun, Store
 from matcher.encoder import Encoder
-from catalog.kept_edits import EditConflict
-from matcher.indexing import assign_types, embed_changed, settle
+from matcher.index.step import index_activities
 
 
 @dataclass
@@ -29,10 +28,6 @@ def import_hsds(store: Store, directory: str | Path, encoder: Encoder, skip_bad:
     activities, report = import_datapackage(directory, places=store.postcode)
     if report.skipped and not skip_bad:
         return HsdsImportResult(None, report)
-    settled = settle(store, activities, overwrite_edits, move_organisations)
-    activities = settled.activities
-    run = ImportRun(source=str(directory), model=encoder.name, skipped=len(report.skipped) + len(settled.notes))
-    run.embedded = embed_changed(store, CsvReport(activities=activities), encoder, progress)
-    assign_types(store, activities)
-    return HsdsImportResult(store.save_import(activities, run, settled.versions), report, settled.notes,
-                            settled.conflicts)
+    done = index_activities(store, activities, encoder, str(directory), len(report.skipped), progress,
+                            overwrite_edits, move_organisations)
+    return HsdsImportResult(done.run, report, done.notes, done.conflicts)

@@ -1,4 +1,4 @@
-"""The index step: validated activities get their vectors and their kinds, and go into the store.
+"""The index step itself: a list of validated activities in, stored with vectors and kinds out.
 
 Vectors are computed only for activities whose text or model changed since they were stored. The
 kinds of activity and target groups (matcher/activity_types.py) are assigned from the listing's own
@@ -7,24 +7,19 @@ words at every import, so they follow its text and the taxonomy; an editor's cor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from catalog.csv_import import CsvReport, read_catalog_csv
 from catalog.kept_edits import EditConflict, Reconciled, reconcile
 from catalog.model import Activity
 from catalog.store import ImportRun, Store
-from catalog.validation import Problem
 from matcher.activity_types import assign
 from matcher.encoder import Encoder
 
 
 @dataclass
-class ImportResult:
-    run: ImportRun | None   # None when nothing was written
-    problems: list[Problem]
-    rows: int
+class Indexed:
+    run: ImportRun                  # what was written
     notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
-    conflicts: list[EditConflict] = field(default_factory=list)  # editors' changes the file would undo
+    conflicts: list[EditConflict] = field(default_factory=list)  # editors' changes the source would undo
 
 
 def leave_out_merged(store: Store, activities: list[Activity]) -> tuple[list[Activity], list[str]]:
@@ -36,10 +31,10 @@ def leave_out_merged(store: Store, activities: list[Activity]) -> tuple[list[Act
     return [a for a in activities if a.id not in merged], notes
 
 
-def embed_changed(store: Store, report: CsvReport, encoder: Encoder, progress: bool) -> int:
+def embed_changed(store: Store, activities: list[Activity], encoder: Encoder, progress: bool) -> int:
     """Attach vectors to the activities that need new ones; return how many were computed."""
     states = store.embedding_states()
-    todo = [a for a in report.activities
+    todo = [a for a in activities
             if (s := states.get(a.id)) is None or s.text_hash != a.text_hash or s.model != encoder.name]
     if todo:
         # Chains list one text in many places: embed each distinct text once.
@@ -77,19 +72,15 @@ def settle(store: Store, activities: list[Activity], overwrite_edits: bool,
     return settled
 
 
-def import_catalog(store: Store, path: str | Path, encoder: Encoder, skip_bad: bool = False,
-                   progress: bool = False, overwrite_edits: bool = False,
-                   move_organisations: bool = False) -> ImportResult:
-    """Import a catalog CSV. With any bad row nothing is written, unless skip_bad. A field an editor
+def index_activities(store: Store, activities: list[Activity], encoder: Encoder, source: str, skipped: int = 0,
+                     progress: bool = False, overwrite_edits: bool = False,
+                     move_organisations: bool = False) -> Indexed:
+    """Store the activities with their vectors and kinds, in one transaction. A field an editor
     changed since the last import is kept (and reported) unless overwrite_edits; a listing is never
-    given to another organisation unless move_organisations (catalog/kept_edits.py)."""
-    report = read_catalog_csv(path)
-    if report.problems and not skip_bad:
-        return ImportResult(None, report.problems, report.rows)
-    settled = settle(store, report.activities, overwrite_edits, move_organisations)
-    report.activities = settled.activities
-    run = ImportRun(source=str(path), model=encoder.name, skipped=len(report.bad_lines) + len(settled.notes))
-    run.embedded = embed_changed(store, report, encoder, progress)
-    assign_types(store, report.activities)
-    return ImportResult(store.save_import(report.activities, run, settled.versions), report.problems, report.rows,
-                        settled.notes, settled.conflicts)
+    given to another organisation unless move_organisations (catalog/kept_edits.py). `skipped`: the
+    source's items already left out (bad rows)."""
+    settled = settle(store, activities, overwrite_edits, move_organisations)
+    run = ImportRun(source=source, model=encoder.name, skipped=skipped + len(settled.notes))
+    run.embedded = embed_changed(store, settled.activities, encoder, progress)
+    assign_types(store, settled.activities)
+    return Indexed(store.save_import(settled.activities, run, settled.versions), settled.notes, settled.conflicts)
