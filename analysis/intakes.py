@@ -118,5 +118,5 @@ def record_match(store: Store, profile: ClientProfile, result, month: str | None
     """Record one match (matcher.engine.MatchResult) anonymously; return the stored record."""
     wishes, unmet = recorded_wishes(result.tailored)
     record = anonymous_record(store, profile, result.lat, result.lon, wishes, unmet, month)
-    store.add_intakes([record])
+    store.intakes.add([record])
     return record

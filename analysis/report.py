@@ -23,7 +23,7 @@ def gap_csv_row(r: dict) -> list:
 
 
 def gap_report(store: Store, settings: Settings) -> list[dict]:
-    return gaps(wijken(store.postcodes()), store.activities(), store.intakes(), settings.walking_km, settings.min_count)
+    return gaps(wijken(store.postcodes()), store.activities(), store.intakes.all(), settings.walking_km, settings.min_count)
 
 
 def coverage_report(store: Store, settings: Settings) -> list[dict]:
@@ -31,12 +31,12 @@ def coverage_report(store: Store, settings: Settings) -> list[dict]:
 
 
 def indicator_report(store: Store, settings: Settings) -> dict:
-    return indicator(store.intakes(), settings.min_count)
+    return indicator(store.intakes.all(), settings.min_count)
 
 
 def wijken_geojson(store: Store, settings: Settings) -> dict:
     """One feature per wijk (its derived cells), with its indicator, coverage and biggest gap."""
-    areas, activities, intakes = wijken(store.postcodes()), store.activities(), store.intakes()  # read once
+    areas, activities, intakes = wijken(store.postcodes()), store.activities(), store.intakes.all()  # read once
     within, threshold = settings.walking_km, settings.min_count
     cells = wijk_cells(areas)
     per_wijk = {row["wijk"]: row for row in indicator(intakes, threshold)["per_wijk"]}

@@ -96,13 +96,13 @@ def caller_of(request: Request, credentials: HTTPAuthorizationCredentials | None
 def caller_from(store, token: str | None, api_key: str | None) -> Caller | None:
     """The caller a bearer token or API key stands for; None without either; 401 for a bad one."""
     if token is not None:
-        user = store.session_user(secret_hash(token))
+        user = store.accounts.session_user(secret_hash(token))
         if user is None:
             raise NotLoggedIn("the token is unknown or has expired: log in again at POST /auth/login",
                               "token_expired")
         return Caller(user.username, user.role, user.organisation)
     if api_key is not None:
-        key = store.api_key(secret_hash(api_key))
+        key = store.accounts.api_key(secret_hash(api_key))
         if key is None:
             raise NotLoggedIn("the API key is unknown or revoked", "api_key_unknown")
         return Caller(f"key:{key.name}", key.role, key.organisation)

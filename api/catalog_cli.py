@@ -68,7 +68,7 @@ def cmd_demo(args) -> int:
         return 1
     if settings.DEMO_INTAKES.exists():
         from analysis.intakes import read_intakes_csv
-        added = cli_support.store(args).add_intakes(read_intakes_csv(settings.DEMO_INTAKES))
+        added = cli_support.store(args).intakes.add(read_intakes_csv(settings.DEMO_INTAKES))
         print(f"imported {added} anonymous demo intake records")
     if args.accounts:
         create_demo_accounts(args)
@@ -82,8 +82,8 @@ def create_demo_accounts(args) -> None:
     password = args.settings.demo_password
     made = []
     for username, role, organisation in DEMO_ACCOUNTS:
-        if store.user(username) is None:
-            store.add_user(User(username, hash_password(password), role, organisation))
+        if store.accounts.user(username) is None:
+            store.accounts.add_user(User(username, hash_password(password), role, organisation))
             made.append(username)
     if made:
         print(f"demo accounts {', '.join(made)} with password '{password}' (for trying the demo only)")

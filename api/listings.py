@@ -175,7 +175,7 @@ def delete(activity_id: str, store: StoreDep, caller: Editor, if_match: str | No
 @router.get("/activities/{activity_id}/history", response_model=list[AuditOut], responses=ERRORS(401, 403, 404))
 def history(activity_id: str, store: StoreDep, caller: Caller = Depends(allow("editor", "analyst"))):
     """Who changed what and when, newest first (also of listings merged into this one)."""
-    entries, current = store.history(activity_id), store.get(activity_id)
+    entries, current = store.audit.history(activity_id), store.get(activity_id)
     if not entries and current is None:
         raise NotFound(f"no activity with id '{activity_id}'", "activity_unknown", id=activity_id)
     if caller.role == "editor":

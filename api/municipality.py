@@ -115,5 +115,5 @@ def outcome(intake_id: str, body: OutcomeIn, store: StoreDep, caller: Coach):
     if body.activity_id is not None and store.get(body.activity_id) is None:
         raise InvalidInput.of_field("activity_id", "activity_unknown", f"no activity with id '{body.activity_id}'",
                                     id=body.activity_id)
-    store.set_outcome(intake_id, body.outcome, body.activity_id, dt.date.today().strftime("%Y-%m"))
+    store.intakes.set_outcome(intake_id, body.outcome, body.activity_id, dt.date.today().strftime("%Y-%m"))
     return Response(status_code=204)

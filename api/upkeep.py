@@ -107,4 +107,4 @@ def audit(store: StoreDep, caller: Staff, organisation: str | None = Query(None,
           limit: int = Query(100, ge=1, le=1000)):
     """The latest changes to listings: who changed what and when. Editors see their organisation's."""
     scope = _organisation_scope(caller, organisation)
-    return [AuditOut(**vars(e)) for e in store.audit_trail(scope, limit)]
+    return [AuditOut(**vars(e)) for e in store.audit.trail(scope, limit)]

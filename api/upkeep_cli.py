@@ -33,7 +33,7 @@ def cmd_create_user(args) -> int:
     check_account(args.role, args.organisation)
     if not USERNAME.match(args.username):
         raise ValueError(f"a username has 2-100 letters, digits or . _ @ -, not '{args.username}'")
-    cli_support.store(args).add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
+    cli_support.store(args).accounts.add_user(User(args.username, hash_password(_password(args)), args.role, args.organisation))
     print(f"created {args.role} '{args.username}'" + (f" of {args.organisation}" if args.organisation else ""))
     return 0
 
@@ -75,7 +75,7 @@ def cmd_duplicates(args) -> int:
 def cmd_import_intakes(args) -> int:
     from analysis.intakes import read_intakes_csv
     records = read_intakes_csv(args.csv)
-    added = cli_support.store(args).add_intakes(records)
+    added = cli_support.store(args).intakes.add(records)
     print(f"imported {args.csv}: {added} intake records added, {len(records) - added} already there")
     return 0
 

@@ -1,8 +1,8 @@
-"""What the store keeps beside the listings: accounts, sessions, API keys, the audit trail and
-duplicate decisions, and the edits of single listings that write to that trail.
-
-The SQL here is the same for SQLite and PostgreSQL, so it is written once (`SqlRecords`); each
-store supplies a connection adapter and the few steps that touch its own activity tables.
+"""What both stores keep in the same SQL, written once: the edits of single listings with their
+audit entries, merges and duplicate decisions (`SqlRecords`, the base of both stores), the records
+the facets keep (User, ApiKey, AuditEntry, IntakeRecord), and the `Facet` base of the store's other
+parts (catalog/accounts.py, catalog/audit.py, catalog/intakes.py). Each store supplies a connection
+adapter and the few steps that touch its own activity tables.
 """
 from __future__ import annotations
 
@@ -130,6 +130,20 @@ class Sql:
             self.run(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
+class Facet:
+    """One part of a store's surface (its accounts, its audit trail, its intake records). The store
+    owns the connections: a facet reads and writes through the store's own transactions."""
+
+    def __init__(self, owner: "SqlRecords"):
+        self._owner = owner
+
+    def _read(self) -> AbstractContextManager[Sql]:
+        return self._owner._read()
+
+    def _write(self) -> AbstractContextManager[Sql]:
+        return self._owner._write()
+
+
 class SqlRecords(abc.ABC):
     """The base of both stores. They provide _read/_write (a Sql inside a transaction) and the
     activity-table steps _row_state, _put_row, _put_paused and _remove_row."""
@@ -246,22 +260,6 @@ class SqlRecords(abc.ABC):
                 (now_iso(), actor, action, activity_id, organisation, version,
                  json.dumps(changes, ensure_ascii=False, sort_keys=True)))
 
-    def history(self, activity_id: str) -> list[AuditEntry]:
-        """The listing's changes, newest first, including those of listings merged into it."""
-        with self._read() as sql:
-            ids = [activity_id] + [r[0] for r in sql.all("SELECT dropped_id FROM merges WHERE kept_id = %s",
-                                                         (activity_id,))]
-            rows = sql.all("SELECT at, actor, action, activity_id, organisation, version, changes FROM audit_log"
-                           f" WHERE activity_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id DESC", tuple(ids))
-        return [AuditEntry(*r[:6], json.loads(r[6])) for r in rows]
-
-    def audit_trail(self, organisation: str | None = None, limit: int = 100) -> list[AuditEntry]:
-        with self._read() as sql:
-            where, args = ("WHERE lower(organisation) = lower(%s)", (organisation,)) if organisation else ("", ())
-            rows = sql.all("SELECT at, actor, action, activity_id, organisation, version, changes FROM audit_log"
-                           f" {where} ORDER BY id DESC LIMIT %s", (*args, limit))
-        return [AuditEntry(*r[:6], json.loads(r[6])) for r in rows]
-
     def merged_ids(self) -> dict[str, str]:
         """Every id merged away, with the id it was merged into."""
         with self._read() as sql:
@@ -289,132 +287,8 @@ class SqlRecords(abc.ABC):
         with self._read() as sql:
             return {frozenset(r) for r in sql.all("SELECT id_a, id_b FROM duplicate_decisions")}
 
-    # --- anonymous intake records (issue: gaps in the social basis) ---
-
-    def add_intakes(self, records: list[IntakeRecord]) -> int:
-        """Store intake records in one transaction; ids already stored are left as they are (a
-        re-imported file adds nothing twice). Returns how many were new."""
-        added = 0
-        with self._write() as sql:
-            for r in records:
-                added += sql.run(
-                    "INSERT INTO intakes (id, month, pc4, wijk, age_band, gender, languages, wishes,"
-                    " tailored_needed, tailored_for, outcome, outcome_activity, outcome_month)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                    (r.id, r.month, r.pc4, r.wijk, r.age_band, r.gender, ";".join(r.languages),
-                     ";".join(r.wishes), r.tailored_needed, ";".join(r.tailored_for), r.outcome,
-                     r.outcome_activity, r.outcome_month)).rowcount
-        return added
-
-    def set_outcome(self, intake_id: str, outcome: str, activity_id: str | None, month: str) -> None:
-        with self._write() as sql:
-            if sql.run("UPDATE intakes SET outcome = %s, outcome_activity = %s, outcome_month = %s WHERE id = %s",
-                       (outcome, activity_id, month, intake_id)).rowcount == 0:
-                raise NotFound(f"no recorded intake with id '{intake_id}'", "intake_unknown", id=intake_id)
-
-    def intakes(self) -> list[IntakeRecord]:
-        with self._read() as sql:
-            rows = sql.all("SELECT id, month, pc4, wijk, age_band, gender, languages, wishes, tailored_needed,"
-                           " tailored_for, outcome, outcome_activity, outcome_month FROM intakes ORDER BY month, id")
-        split = lambda text: text.split(";") if text else []  # noqa: E731
-        return [IntakeRecord(r[0], r[1], r[2], r[3], r[4], r[5], split(r[6]), split(r[7]), bool(r[8]),
-                             split(r[9]), r[10], r[11], r[12]) for r in rows]
-
     def postcodes(self) -> list[tuple[str, float, float, str | None]]:
         """Every (postcode, lat, lon, neighbourhood) of the postcode table: the wijken's places."""
         with self._read() as sql:
             return [tuple(r) for r in sql.all("SELECT postcode, lat, lon, neighbourhood FROM postcodes ORDER BY postcode")]
 
-    # --- accounts ---
-
-    def add_user(self, user: User) -> None:
-        with self._write() as sql:
-            if sql.one("SELECT 1 FROM users WHERE username = %s", (user.username,)):
-                raise Conflict(f"user '{user.username}' exists already", "name_taken", name=user.username)
-            sql.run("INSERT INTO users (username, password_hash, role, organisation, created_at)"
-                    " VALUES (%s, %s, %s, %s, %s)",
-                    (user.username, user.password_hash, user.role, user.organisation, now_iso()))
-
-    def user(self, username: str) -> User | None:
-        with self._read() as sql:
-            row = sql.one("SELECT username, password_hash, role, organisation, created_at FROM users"
-                          " WHERE username = %s", (username,))
-        return User(*row) if row else None
-
-    def users(self) -> list[User]:
-        with self._read() as sql:
-            return [User(*r) for r in sql.all("SELECT username, password_hash, role, organisation, created_at"
-                                              " FROM users ORDER BY username")]
-
-    def delete_user(self, username: str) -> bool:
-        with self._write() as sql:
-            sql.run("DELETE FROM sessions WHERE username = %s", (username,))
-            return sql.run("DELETE FROM users WHERE username = %s", (username,)).rowcount > 0
-
-    def add_session(self, token_hash: str, username: str, expires_at: str) -> None:
-        with self._write() as sql:
-            sql.run("DELETE FROM sessions WHERE expires_at < %s", (now_iso(),))  # keep the table small
-            sql.run("INSERT INTO sessions (token_hash, username, expires_at) VALUES (%s, %s, %s)",
-                    (token_hash, username, expires_at))
-
-    def session_user(self, token_hash: str) -> User | None:
-        with self._read() as sql:
-            row = sql.one("SELECT u.username, u.password_hash, u.role, u.organisation, u.created_at"
-                          " FROM sessions s JOIN users u ON u.username = s.username"
-                          " WHERE s.token_hash = %s AND s.expires_at > %s", (token_hash, now_iso()))
-        return User(*row) if row else None
-
-    def end_session(self, token_hash: str) -> None:
-        with self._write() as sql:
-            sql.run("DELETE FROM sessions WHERE token_hash = %s", (token_hash,))
-
-    # --- the login throttle: shared by every worker, kept across restarts ---
-
-    def begin_login(self, username: str, address: str, limits: LoginLimits, now: float) -> tuple[int | None, str | None]:
-        """Count this attempt before its password is checked, so that concurrent guesses cannot slip
-        past the limits: (attempt id, None), or (None, the limit reached) without counting it."""
-        with self._write() as sql:
-            sql.serialize("login_attempts")
-            sql.run("DELETE FROM login_attempts WHERE at < %s", (now - limits.window_s,))
-            pair = sql.one("SELECT count(*) FROM login_attempts WHERE username = %s AND address = %s",
-                           (username, address))[0]
-            by_address = sql.one("SELECT count(*) FROM login_attempts WHERE address = %s", (address,))[0]
-            by_account = sql.one("SELECT count(*) FROM login_attempts WHERE username = %s", (username,))[0]
-            for count, limit, name in ((pair, limits.per_pair, "account_and_address"),
-                                       (by_address, limits.per_address, "address"),
-                                       (by_account, limits.per_account, "account")):
-                if count >= limit:
-                    return None, name
-            row = sql.one("INSERT INTO login_attempts (username, address, at) VALUES (%s, %s, %s) RETURNING id",
-                          (username, address, now))
-            return int(row[0]), None
-
-    def login_succeeded(self, attempt: int, username: str, address: str) -> None:
-        """The right password: this pair's failures are forgiven (others' from elsewhere are not)."""
-        with self._write() as sql:
-            sql.run("DELETE FROM login_attempts WHERE id = %s OR (username = %s AND address = %s)",
-                    (attempt, username, address))
-
-    def add_api_key(self, key: ApiKey) -> None:
-        with self._write() as sql:
-            if sql.one("SELECT 1 FROM api_keys WHERE name = %s", (key.name,)):
-                raise Conflict(f"an API key named '{key.name}' exists already", "name_taken", name=key.name)
-            sql.run("INSERT INTO api_keys (name, key_hash, role, organisation, created_at, revoked)"
-                    " VALUES (%s, %s, %s, %s, %s, %s)",
-                    (key.name, key.key_hash, key.role, key.organisation, now_iso(), False))
-
-    def api_key(self, key_hash: str) -> ApiKey | None:
-        with self._read() as sql:
-            row = sql.one("SELECT name, key_hash, role, organisation, created_at, revoked FROM api_keys"
-                          " WHERE key_hash = %s AND NOT revoked", (key_hash,))
-        return ApiKey(*row[:5], bool(row[5])) if row else None
-
-    def api_keys(self) -> list[ApiKey]:
-        with self._read() as sql:
-            return [ApiKey(*r[:5], bool(r[5])) for r in sql.all(
-                "SELECT name, key_hash, role, organisation, created_at, revoked FROM api_keys ORDER BY name")]
-
-    def revoke_api_key(self, name: str) -> bool:
-        with self._write() as sql:
-            return sql.run("UPDATE api_keys SET revoked = %s WHERE name = %s AND NOT revoked",
-                           (True, name)).rowcount > 0

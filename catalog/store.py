@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from catalog.accounts import Accounts
 from catalog.activity_cache import ActivityCache
+from catalog.audit import AuditLog
 from catalog.codec import decode, vectors
 from catalog.geo import points_within
+from catalog.intakes import Intakes
 from catalog.model import Activity
 from catalog.records import SqlRecords
 
@@ -66,7 +70,8 @@ class SchemaError(RuntimeError):
 
 
 class Store(SqlRecords):
-    """One catalog. Writes of one call happen in one transaction: all or nothing.
+    """One catalog, and the connection owner of its facets (accounts, audit, intakes). Writes of one
+    call happen in one transaction: all or nothing.
 
     What is the same on both databases is written here once (and, for accounts, the audit trail,
     duplicate decisions and single-listing edits, in catalog/records.py); each store supplies its
@@ -74,6 +79,20 @@ class Store(SqlRecords):
     (`_fetch`), transactions (`_read`, `_write`) and the import. Paused listings are kept, shown
     with `paused`, and left out of `within_radius` (so out of matching)."""
     cache: ActivityCache
+
+    # The store's other parts, on its connections: store.accounts.user(name), store.audit.history(id),
+    # store.intakes.add(records). The listings are the store's own surface.
+    @functools.cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self)
+
+    @functools.cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self)
+
+    @functools.cached_property
+    def intakes(self) -> Intakes:
+        return Intakes(self)
 
     @abc.abstractmethod
     def _points_near(self, lat: float, lon: float, radius_km: float) -> list[tuple[str, int, float, float]]:

@@ -24,7 +24,8 @@ GENERIC_HEADS = (
     "soos centrum activiteit project dienst winkel kamer zaal tijd week maand ronde moment "
     "heid schap").split()   # the last two are suffixes, not heads: gezellig-heid is about gezellig
 # Compounds whose parts mislead: a kringloop is no walk (loop), walking football no walking group.
-NEVER_SPLIT = frozenset("kringloop werkplaats mevrouw ziekenhuis boerderij voetbal wandelvoetbal walkingfootball".split())
+NEVER_SPLIT = frozenset("""kringloop werkplaats mevrouw ziekenhuis boerderij voetbal wandelvoetbal walkingfootball
+    schuldgevoel schuldgevoelens""".split())   # guilt, not debt
 LINKS = ("", "s", "e", "en")   # what joins the parts of a Dutch compound (vrijwilliger-s-werk, bloem-en-)
 MIN_PART = 4   # a compound's modifier ("zang"koor); shorter ones ("mev"rouw, "moe"stuin) split wrongly
 MIN_HEAD = 4
@@ -121,17 +122,27 @@ def is_common_word(word: str) -> bool:
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency   # loads its lists on first use
     return zipf_frequency(word, "nl")
+
+
 WORD_LIST_LANGUAGES = ("nl", "en", "de", "fr", "tr", "pl", "ar", "es", "pt", "uk", "ru")
+
+
+@functools.lru_cache(maxsize=1)
+def _listed_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+    return frozenset(available_languages())
 
 
 def is_real_word(word: str, languages=()) -> bool:
     """Whether the word occurs in a word list of Dutch or a language clients speak: a wish the
-    taxonomy lacks ("zweefvliegen") is still a wish, "asdfgh" is not understood."""
+    taxonomy lacks ("zweefvliegen") is still a wish, "asdfgh" is not understood. A client's language
+    without a word list (Tigrinya) is skipped: wordfreq would fall back to English and say so."""
     from wordfreq import zipf_frequency   # loads its lists on first use
     if word.isdigit():
         return False
+    listed = _listed_languages()
     return any(zipf_frequency(word, lang) >= REAL_WORD_ZIPF
-               for lang in dict.fromkeys((*WORD_LIST_LANGUAGES, *languages)))
+               for lang in dict.fromkeys((*WORD_LIST_LANGUAGES, *languages)) if lang in listed)
 
 
 # Past forms of strong verbs that hobbies and jobs are told in ("zong in een koor", "liep de vierdaagse").

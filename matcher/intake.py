@@ -65,6 +65,8 @@ def _collect(hits: list[Hit]) -> tuple[dict, dict, list[tuple[str, str]]]:
         if kind == "constraint":
             constraints.append((key, hit.text))
             continue
+        if kind == "idiom":
+            kind, key = key
         if kind == "group_named":
             if not hit.negated:
                 continue
@@ -80,12 +82,14 @@ def _find(tokens, index) -> tuple[set[int], list[Hit]]:
     """Every term in the tokens, where a constraint phrase ("weinig geld") takes its words from the
     other terms; and the token positions the constraints cover."""
     hits = index.find(tokens)
-    covered = set()
+    covered, claimed = set(), set()   # constraints' words (a keyword of only those is no wish); idioms' too
     for hit in hits:
-        if hit.payload[0] == "constraint":
-            covered.update(range(hit.start, hit.start + len(hit.term.split())))
-    return covered, [h for h in hits if h.payload[0] == "constraint"
-                     or covered.isdisjoint(range(h.start, h.start + len(h.term.split())))]
+        if hit.payload[0] in ("constraint", "idiom"):
+            span = range(hit.start, hit.start + len(hit.term.split()))
+            (covered if hit.payload[0] == "constraint" else claimed).update(span)
+    taken = covered | claimed
+    return covered, [h for h in hits if h.payload[0] in ("constraint", "idiom")
+                     or taken.isdisjoint(range(h.start, h.start + len(h.term.split())))]
 
 
 def analyse(profile: ClientProfile, literal_words=None) -> Intake:

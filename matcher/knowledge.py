@@ -52,6 +52,13 @@ KEYWORD_TYPE_TERMS = {
     "mannengroep": ["mannen", "voor mannen", "met mannen", "mannen onder elkaar"],
 }
 
+# Idioms whose words would each mean something else: "buiten de deur" is getting out among people,
+# not nature. An idiom takes its words from the other terms, as a constraint does.
+IDIOMS = {
+    ("need", "onder_de_mensen"): ["buiten de deur", "de deur uit", "buitenshuis", "er even uit", "er eens uit",
+                                  "uit huis", "het huis uit"],
+}
+
 # Conditions of the client, not wishes: their words never make a wish (and never a refusal).
 CONSTRAINT_TERMS = {
     "budget": ["weinig geld", "geen geld", "krap bij kas", "weinig te besteden", "gratis", "goedkoop",
@@ -90,6 +97,8 @@ class Knowledge:
             intake_terms += [(term, ("category", slug)) for term in (*words, CATEGORY_LABELS[slug])]
         for name, words in CONSTRAINT_TERMS.items():
             intake_terms += [(term, ("constraint", name)) for term in words]
+        for (kind, key), words in IDIOMS.items():
+            intake_terms += [(term, ("idiom", (kind, key))) for term in words]
         self.listings = TermIndex(listing_terms)
         self.intakes = TermIndex(intake_terms)
         self.keywords = TermIndex(intake_terms + [(term, ("type", key)) for key, words in KEYWORD_TYPE_TERMS.items()

@@ -159,9 +159,11 @@ def masks(intake: Intake) -> Masks:
         refused=lay.mask([("type", k) for k in intake.refused_types] + [("category", c) for c in intake.refused_categories]
                          + [("group", g) for g in intake.refused_groups]),
         useful=any(n in intake.needs for n in USEFUL_NEEDS),
+        # A narrative's words say who the client is ("werkt in de administratie"); that the client
+        # wants to volunteer shows in a need (nuttig voelen) or in a coach's keyword.
         asks_volunteering=any(n in intake.needs for n in USEFUL_NEEDS) or any(
             "vrijwilligerswerk" in w.categories or any("vrijwilligerswerk" in t.types[k].categories
-                                                      for k in w.types if k in t.types) for w in intake.wishes),
+                                                      for k in w.types if k in t.types) for w in intake.keyword_wishes),
         volunteering=lay.kind_mask("category", ["vrijwilligerswerk"]))
 
 

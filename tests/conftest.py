@@ -122,7 +122,7 @@ def add_user(store, username: str, role: str, organisation: str | None = None,
              password: str = "een-goed-wachtwoord") -> None:
     from api.auth import hash_password
     from catalog.records import User
-    store.add_user(User(username, hash_password(password), role, organisation))
+    store.accounts.add_user(User(username, hash_password(password), role, organisation))
 
 
 def login(client, username: str, password: str = "een-goed-wachtwoord") -> dict[str, str]:

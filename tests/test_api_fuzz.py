@@ -33,7 +33,7 @@ def fuzz_client(request, demo_store, encoder, tmp_path_factory):
         store = fill_from_demo(open_store(url), demo_store, encoder)
     key = new_secret("sm_k_")
     # An API key, not a session: a generated POST /auth/logout must not log the fuzzer out.
-    store.add_api_key(ApiKey("fuzzer", secret_hash(key), "admin"))
+    store.accounts.add_api_key(ApiKey("fuzzer", secret_hash(key), "admin"))
     with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
         yield client, key
     store.close()

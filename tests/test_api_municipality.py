@@ -37,7 +37,7 @@ def test_a_recorded_match_keeps_only_areas_bands_and_categories(client, editable
     before = set(editable_store.db.iterdump())
     r = client.post("/match", headers=coach, json=SECRET_INTAKE)
     assert r.status_code == 200 and r.json()["intake_id"]
-    (record,) = editable_store.intakes()
+    (record,) = editable_store.intakes.all()
     assert record.id == r.json()["intake_id"]
     assert (record.pc4, record.age_band, record.gender, record.languages) == ("3701", "75+", "vrouw", ["nl", "id"])
     assert record.wijk == editable_store.postcode("3701 DT").neighbourhood
@@ -60,13 +60,13 @@ def test_a_recorded_match_keeps_only_areas_bands_and_categories(client, editable
 def test_nothing_is_recorded_unless_asked(client, editable_store):
     body = {**SECRET_INTAKE, "record": False}
     r = client.post("/match", headers=login(client, "coach1"), json=body)
-    assert r.status_code == 200 and r.json()["intake_id"] is None and editable_store.intakes() == []
+    assert r.status_code == 200 and r.json()["intake_id"] is None and editable_store.intakes.all() == []
 
 
 def test_a_client_given_by_coordinates_gets_the_nearest_wijk(client, editable_store):
     body = {"interests": "wandelen", "lat": 52.0867, "lon": 5.2357, "age": 40, "record": True}
     assert client.post("/match", headers=login(client, "coach1"), json=body).status_code == 200
-    (record,) = editable_store.intakes()
+    (record,) = editable_store.intakes.all()
     assert record.wijk != "onbekend" and len(record.pc4) == 4 and record.age_band == "27-44"
 
 
@@ -79,7 +79,7 @@ def test_the_outcome_is_one_call(client, editable_store):
     bad = client.post(url, headers=coach, json={"outcome": "started", "activity_id": "z999"})
     assert bad.status_code == 422 and "z999" in bad.json()["error"]
     assert client.post(url, headers=coach, json={"outcome": "started", "activity_id": "z001"}).status_code == 204
-    (record,) = editable_store.intakes()
+    (record,) = editable_store.intakes.all()
     assert (record.outcome, record.outcome_activity) == ("started", "z001")
     assert client.post("/intakes/nope/outcome", headers=coach, json={"outcome": "nothing"}).status_code == 404
     assert client.post(url, headers=login(client, "analyst1"), json={"outcome": "nothing"}).status_code == 403

@@ -83,15 +83,15 @@ def test_repeated_wrong_passwords_are_throttled(client):
 
 
 def test_an_expired_session_is_refused(client, editable_store):
-    editable_store.add_session("x" * 64, "coach1", "2020-01-01T00:00:00+00:00")
+    editable_store.accounts.add_session("x" * 64, "coach1", "2020-01-01T00:00:00+00:00")
     from api.auth import secret_hash
-    editable_store.add_session(secret_hash("oud-token"), "coach1", "2020-01-01T00:00:00+00:00")
+    editable_store.accounts.add_session(secret_hash("oud-token"), "coach1", "2020-01-01T00:00:00+00:00")
     r = client.get("/auth/me", headers={"Authorization": "Bearer oud-token"})
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
 
 
 def test_passwords_are_stored_as_scrypt_hashes(client, editable_store):
-    stored = editable_store.user("editor1").password_hash
+    stored = editable_store.accounts.user("editor1").password_hash
     assert stored.startswith("scrypt$16384$8$1$") and "een-goed-wachtwoord" not in stored
 
 

@@ -42,7 +42,7 @@ def test_a_backup_taken_during_writes_restores_whole(demo_store, tmp_path, encod
     ids = {a.id for a in restored.activities()}
     before = {i for t, i in acknowledged if t < started}
     assert before <= ids, "a write acknowledged before the backup began is missing"
-    created = {e.activity_id for e in restored.audit_trail(limit=100000) if e.action == "create"}
+    created = {e.activity_id for e in restored.audit.trail(limit=100000) if e.action == "create"}
     assert {i for i in ids if i.startswith("nieuw-")} == created, "a listing and its audit entry were split"
     assert restored.count() == len(demo_store.activities()) + len(created)
     restored.close()

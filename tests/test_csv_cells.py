@@ -79,7 +79,7 @@ def test_api_csv_downloads_quote_formulas(editable_store, encoder, rows6):
                                ImportRun(source="test", model=encoder.name))
     # A wijk name from an imported postcode table, and intake records in it.
     editable_store.save_postcodes([Postcode("3701 ZZ", 52.09, 5.23, "=HYPERLINK(\"x\")")])
-    editable_store.add_intakes([intake("=HYPERLINK(\"x\")", ["dansen"], True)])
+    editable_store.intakes.add([intake("=HYPERLINK(\"x\")", ["dansen"], True)])
     for name, role in (("analyst1", "analyst"), ("admin1", "admin")):
         add_user(editable_store, name, role)
     with TestClient(create_app(store=editable_store, encoder=encoder), raise_server_exceptions=False) as c:

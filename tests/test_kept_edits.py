@@ -49,7 +49,7 @@ def test_a_reimport_keeps_an_edited_field_and_reports_it(imported, encoder, rows
     assert [(c.activity_id, c.field, c.kept, c.file_value) for c in result.conflicts] == [
         (first, "contact", "06-12345678", rows6[0]["contact"])]
     assert result.run.unchanged == 6
-    assert [e.action for e in store.history(first)][:1] == ["update"]   # nothing was written over it
+    assert [e.action for e in store.audit.history(first)][:1] == ["update"]   # nothing was written over it
     again = import_catalog(store, path, encoder)
     assert len(again.conflicts) == 1   # still reported: the file still disagrees with the edit
 

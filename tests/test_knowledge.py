@@ -283,3 +283,28 @@ def test_the_service_refuses_to_start_on_a_stale_weights_file(monkeypatch, demo_
     with pytest.raises(RuntimeError, match="retrain"):
         with TestClient(create_app(store=demo_store, encoder=encoder)):
             pass
+
+
+def test_an_idiom_about_getting_out_is_about_people_not_nature():
+    intake = analyse(ClientProfile(interests="iets leuks, buiten de deur", postcode="3701 AB"))
+    out = next(w for w in intake.wishes if w.text == "buiten de deur")
+    assert out.needs == {"onder_de_mensen": ["buiten de deur"]} and not out.categories and not out.types
+    outdoors = analyse(ClientProfile(interests="naar buiten", postcode="3701 AB")).wishes[0]
+    assert "natuur" in outdoors.categories      # the word itself still means outdoors
+
+
+def test_guilt_is_no_debt():
+    intake = analyse(ClientProfile(narrative="Veel verdriet en schuldgevoel sinds haar man overleed.",
+                                   interests="wandelen", postcode="3701 AB"))
+    assert "schulden" not in intake.groups
+    assert "schulden" in analyse(ClientProfile(narrative="Heeft schulden.", interests="wandelen",
+                                               postcode="3701 AB")).groups
+
+
+def test_a_job_told_in_the_narrative_does_not_ask_for_volunteering():
+    from matcher.wish_fit import masks
+    working = analyse(ClientProfile(narrative="Werkt drie dagen in de administratie.", interests="wandelen, maatje",
+                                    postcode="3701 AB"))
+    assert not masks(working).asks_volunteering    # so volunteer roles count against this client
+    asking = analyse(ClientProfile(interests="vrijwilligerswerk, wandelen", postcode="3701 AB"))
+    assert masks(asking).asks_volunteering

@@ -120,8 +120,8 @@ def test_a_right_password_forgives_the_earlier_slips(store_url, encoder):
 def test_old_attempts_expire(store_url):
     store = open_store(store_url)
     limits = LoginLimits(window_s=60, per_pair=2)
-    assert store.begin_login("coach1", "a", limits, now=1000.0)[0] is not None
-    assert store.begin_login("coach1", "a", limits, now=1001.0)[0] is not None
-    assert store.begin_login("coach1", "a", limits, now=1002.0) == (None, "account_and_address")
-    assert store.begin_login("coach1", "a", limits, now=1062.0)[0] is not None   # the first two are older than 60 s
+    assert store.accounts.begin_login("coach1", "a", limits, now=1000.0)[0] is not None
+    assert store.accounts.begin_login("coach1", "a", limits, now=1001.0)[0] is not None
+    assert store.accounts.begin_login("coach1", "a", limits, now=1002.0) == (None, "account_and_address")
+    assert store.accounts.begin_login("coach1", "a", limits, now=1062.0)[0] is not None   # the first two are older than 60 s
     store.close()

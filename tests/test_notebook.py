@@ -25,7 +25,7 @@ def gap_store(demo_store, tmp_path_factory):
     from api.settings import DEMO_INTAKES
 
     store = copy_store(demo_store, tmp_path_factory.mktemp("notebook") / "gaps.db")
-    assert store.add_intakes(read_intakes_csv(DEMO_INTAKES)) > 0
+    assert store.intakes.add(read_intakes_csv(DEMO_INTAKES)) > 0
     add_user(store, "analist", "analyst")
     yield store
     store.close()
@@ -37,7 +37,7 @@ def executed(gap_store, tmp_path_factory):
     the figures it wrote."""
     figures = tmp_path_factory.mktemp("figures") / "figures.json"
     nb = nbformat.read(GAP_NOTEBOOK, as_version=4)
-    intakes_before = gap_store.intakes()
+    intakes_before = gap_store.intakes.all()
     with pytest.MonkeyPatch.context() as env:   # the kernel process inherits this environment
         env.setenv("SOCIALMAP_DB", f"sqlite:///{gap_store.path}")
         env.setenv("SOCIALMAP_NOTEBOOK_FIGURES", str(figures))
@@ -45,7 +45,7 @@ def executed(gap_store, tmp_path_factory):
         env.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         NotebookClient(nb, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    assert gap_store.intakes() == intakes_before, "the notebook must only read"
+    assert gap_store.intakes.all() == intakes_before, "the notebook must only read"
     return nb, json.loads(figures.read_text(encoding="utf-8"))
 
 

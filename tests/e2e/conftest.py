@@ -41,7 +41,7 @@ def live_server(demo_store, tmp_path_factory):
     from api.settings import DEMO_INTAKES
     path = tmp_path_factory.mktemp("live") / "live.db"
     store = copy_store(demo_store, path)
-    store.add_intakes(read_intakes_csv(DEMO_INTAKES))
+    store.intakes.add(read_intakes_csv(DEMO_INTAKES))
     for name, role, organisation in (("demo-coach", "coach", None), ("demo-editor", "editor", "Bibliotheek Zeist"),
                                      ("demo-analyst", "analyst", None), ("demo-admin", "admin", None)):
         add_user(store, name, role, organisation, password=PASSWORD)
