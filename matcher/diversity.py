@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 SAME_KIND_FREE = 3          # this many suggestions may share a main category without penalty
-SAME_KIND_PENALTY = 0.25    # per further higher-ranked suggestion that shares it
+SAME_KIND_PENALTY = 0.3     # per further higher-ranked suggestion that shares it (in score units: the ten-set weights spread scores wider)
 NEAR_COPY_COSINE = 0.95     # above this two listings say the same thing (duplicates, branches)
 NEAR_COPY_PENALTY = 0.6
 
