@@ -50,7 +50,8 @@ def test_an_import_killed_midway_leaves_the_catalog_as_it_was(demo_url, tmp_path
     rows = [dict(r) for r in read_rows()]
     for i, row in enumerate(rows):   # every text new: the import embeds them all, then writes them all
         row["description"] = f"{row['description']} (bijgewerkt, versie {i})"
-    rows += [{**rows[0], "id": f"extra-{i:03d}", "title": f"Extra activiteit {i}"} for i in range(50)]
+    # 400 more: over 20 s of work even on an idle machine, so that the kill at 10 s lands midway
+    rows += [{**rows[0], "id": f"extra-{i:03d}", "title": f"Extra activiteit {i}"} for i in range(400)]
     path = write_catalog(tmp_path / "new.csv", rows)
     before = snapshot(demo_url)
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", "--db", demo_url, "import", str(path), "--quiet"],

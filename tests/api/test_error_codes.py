@@ -12,7 +12,7 @@ from api.errors import PYDANTIC_CODES, STATUS_CODES
 from catalog.errors import AppError
 from tests.conftest import app_client, copy_store, login
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [p for package in ("api", "catalog", "matcher", "analysis") for p in (ROOT / package).rglob("*.py")]
 # Where a call takes its code: the position of the argument (or the keyword `code`).
 CODE_ARGUMENT = {"of_field": 1, "Detail": 1, "Problem": 3, "bad": 2, "_refusal": 1}
