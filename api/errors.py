@@ -33,7 +33,8 @@ PYDANTIC_CODES = {"missing": "required", "string_too_long": "too_long", "too_lon
 def error_response(error: AppError) -> JSONResponse:
     return JSONResponse(status_code=error.status, headers=error.headers or None, content={
         "error": error.message, "code": error.code, "params": _plain(error.params),
-        "details": [{**d.as_json(), "params": _plain(d.params)} for d in error.details]})
+        "details": [{"field": d.field, "code": d.code, "message": d.message, "params": _plain(d.params)}
+                    for d in error.details]})
 
 
 def _plain(params: dict) -> dict:
@@ -69,17 +70,16 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        error = AppError(str(exc.detail), STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}"),
-                         headers=getattr(exc, "headers", None))
-        error.status = exc.status_code
-        return error_response(error)
+        return error_response(AppError(str(exc.detail), STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}"),
+                                       headers=getattr(exc, "headers", None), status=exc.status_code))
 
 
 class ErrorDocs(dict):
     """A router's error answers for the OpenAPI schema, by status: `ERRORS(401, 403)` picks some."""
 
     def __init__(self, descriptions: dict[int, str]):
-        super().__init__({status: {"model": ErrorResponse, "description": text} for status, text in descriptions.items()})
+        super().__init__({status: {"model": ErrorResponse, "description": text}
+                          for status, text in descriptions.items()})
 
     def __call__(self, *statuses: int) -> dict:
         return {status: self[status] for status in statuses}

@@ -44,9 +44,7 @@ def _invalid(fields: list[str]):
 
 
 def _refusal(status: int, code: str, message: str, **params):
-    error = AppError(message, code, **params)
-    error.status = status
-    return error_response(error)
+    return error_response(AppError(message, code, status=status, **params))
 
 
 class RequestGuard:

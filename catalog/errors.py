@@ -19,20 +19,20 @@ class Detail:
     message: str
     params: dict = field(default_factory=dict)
 
-    def as_json(self) -> dict:
-        return {"field": self.field, "code": self.code, "message": self.message, "params": self.params}
-
 
 class AppError(Exception):
     status = 400
     code = "bad_request"
 
     def __init__(self, message: str, code: str | None = None, details: list[Detail] | tuple = (),
-                 headers: dict[str, str] | None = None, **params):
+                 headers: dict[str, str] | None = None, status: int | None = None, **params):
+        """`status`: for an error only its place knows (Starlette's, the request guard's)."""
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        if status is not None:
+            self.status = status
         self.details = list(details)
         self.headers = headers or {}
         self.params = params
