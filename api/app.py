@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from analysis.intakes import record_match
 from api import accounts, hsds_routes, listings, municipality, upkeep
 from api.auth import caller_of_headers, document_roles, needs_login
-from api.deps import Coach, MatcherDep, SettingsDep, StoreDep
+from api.deps import Coach, MatcherDep, SettingsDep, StoreDep, get_directory, get_matcher, get_store, provided
 from api.errors import ErrorDocs, add_error_handlers
 from api.guard import RequestGuard
 from api.headers import SecurityHeaders
@@ -20,7 +20,6 @@ from api.schemas import Health, MatchRequest, MatchResponse, TaxonomyOut, Vocabu
 from api.settings import limit_blas_threads
 from catalog.config import Settings
 from catalog.hsds.directory import Directory
-from catalog.store import Store
 from catalog.stores import open_store
 from catalog.taxonomy import taxonomy
 from catalog.vocabulary import for_pages
@@ -46,11 +45,16 @@ def _preload(matcher: Matcher) -> None:
         log.exception("preloading the catalog failed")
 
 
-def create_app(database_url: str | None = None, store: Store | None = None, encoder=None,
-               settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """The service. `settings`: read from the environment here, once, when not given (a wrong value
-    stops the start, not the first request that needs it)."""
+    stops the start, not the first request that needs it). The store and the matcher are made at
+    start-up, unless a test has put its own in `app.dependency_overrides` (api/deps.py)."""
     settings = settings or Settings.from_environment()
+
+    def make_matcher() -> Matcher:
+        from matcher.encoder import Encoder   # torch is loaded only by a service that encodes
+        encoder = Encoder(settings.model, settings.query_prefix, settings.passage_prefix)
+        return Matcher(app.state.store, encoder, settings.stale_after_days)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -59,18 +63,13 @@ def create_app(database_url: str | None = None, store: Store | None = None, enco
             raise RuntimeError(f"cannot start: {model.LOAD_PROBLEM}")
         # What the routes share, read by api/deps.py only.
         app.state.settings = settings
-        app.state.store = store or open_store(database_url or settings.database_url)
-        if encoder is None:
-            from matcher.encoder import Encoder
-            used = Encoder(settings.model, settings.query_prefix, settings.passage_prefix)
-        else:
-            used = encoder
-        app.state.matcher = Matcher(app.state.store, used, settings.stale_after_days)
-        app.state.directory = Directory()
+        app.state.store = provided(app, get_store, lambda: open_store(settings.database_url))
+        app.state.matcher = provided(app, get_matcher, make_matcher)
+        app.state.directory = provided(app, get_directory, Directory)
         log.info("serving %d activities", app.state.store.count())
         threading.Thread(target=_preload, args=(app.state.matcher,), daemon=True).start()
         yield
-        if store is None:
+        if get_store not in app.dependency_overrides:   # a test's store is the test's to close
             app.state.store.close()
 
     app = FastAPI(title="Social map matcher", version="0.1.0", lifespan=lifespan,

@@ -2,7 +2,7 @@
 
 People log in with a password (scrypt, a memory-hard hash from the standard library) and get a
 bearer token that expires; systems send an API key in X-API-Key. Only hashes of tokens and keys
-are stored. An endpoint declares its roles with `Depends(allow(...))`; `document_roles` writes
+are stored. An endpoint declares its roles with `Depends(allow(...))` (api/deps.py); `document_roles` writes
 them into the OpenAPI schema, so the documentation and the check are one and the same.
 """
 from __future__ import annotations
@@ -88,11 +88,6 @@ bearer = HTTPBearer(auto_error=False, description="a token from POST /auth/login
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key made by an admin")
 
 
-def caller_of(request: Request, credentials: HTTPAuthorizationCredentials | None,
-              api_key: str | None) -> Caller | None:
-    return caller_from(request.app.state.store, credentials.credentials if credentials else None, api_key)
-
-
 def caller_from(store, token: str | None, api_key: str | None) -> Caller | None:
     """The caller a bearer token or API key stands for; None without either; 401 for a bad one."""
     if token is not None:
@@ -134,26 +129,6 @@ def needs_login(routes) -> Callable[[str, str], bool]:
 def roles_of(route: APIRoute) -> tuple[str, ...]:
     return next((getattr(d.call, "roles") for d in route.dependant.dependencies if hasattr(d.call, "roles")),
                 ("anyone",))
-
-
-def allow(*roles: str):
-    """A dependency that lets only these roles through (admin always), and returns the Caller."""
-    assert all(r in ROLES for r in roles), roles
-    allowed = tuple(dict.fromkeys(("admin", *roles)))
-
-    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                   api_key: str | None = Depends(api_key_header)) -> Caller:
-        # The request guard has looked the caller up already for a request with a body: once is enough.
-        caller = getattr(request.state, "caller", None) or caller_of(request, credentials, api_key)
-        if caller is None:
-            raise NotLoggedIn(NOT_LOGGED_IN)
-        if caller.role not in allowed:
-            raise Forbidden(f"this needs the role {' or '.join(allowed)}; you are {caller.role}", "role_forbidden",
-                            roles=list(allowed), role=caller.role)
-        return caller
-
-    dependency.roles = allowed
-    return dependency
 
 
 def document_roles(routes) -> None:

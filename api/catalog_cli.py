@@ -2,6 +2,7 @@
 match-batch and serve."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -155,7 +156,8 @@ def _short(error: Exception) -> str:
 def cmd_serve(args) -> int:
     import uvicorn
     from api.app import create_app
-    uvicorn.run(create_app(args.db, settings=args.settings), host=args.host, port=args.port, log_level="info")
+    settings = dataclasses.replace(args.settings, database_url=cli_support.database_url(args))   # --db wins
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 

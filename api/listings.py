@@ -12,8 +12,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import Caller, allow
-from api.deps import Editor, MatcherDep, SettingsDep, StoreDep
+from api.auth import Caller
+from api.deps import Editor, MatcherDep, SettingsDep, Staff, StoreDep
 from api.errors import ErrorDocs
 from api.schemas import ActivityCreate, ActivityFields, ActivityOut, ActivityPage, AuditOut
 from catalog.errors import Detail, Forbidden, InvalidInput, NotFound, VersionRequired
@@ -173,7 +173,7 @@ def delete(activity_id: str, store: StoreDep, caller: Editor, if_match: str | No
 
 
 @router.get("/activities/{activity_id}/history", response_model=list[AuditOut], responses=ERRORS(401, 403, 404))
-def history(activity_id: str, store: StoreDep, caller: Caller = Depends(allow("editor", "analyst"))):
+def history(activity_id: str, store: StoreDep, caller: Staff):
     """Who changed what and when, newest first (also of listings merged into this one)."""
     entries, current = store.audit.history(activity_id), store.get(activity_id)
     if not entries and current is None:

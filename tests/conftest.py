@@ -138,10 +138,10 @@ def app_client(store, encoder, users=(), login_as: str | None = None, settings=N
     (name, role[, organisation]) added first; `login_as`: the one whose token every request carries;
     `settings`: other than those of the environment."""
     from fastapi.testclient import TestClient
-    from api.app import create_app
+    from tests.factories import make_app
     for user in users:
         add_user(store, *user)
-    with TestClient(create_app(store=store, encoder=encoder, settings=settings), raise_server_exceptions=False) as client:
+    with TestClient(make_app(store, encoder, settings), raise_server_exceptions=False) as client:
         if login_as:
             client.headers.update(login(client, login_as))
         yield client

@@ -61,3 +61,18 @@ def intake(wijk: str, wishes: list[str], tailored: bool, age: str = "75+", langu
                         pc4="3701" if wijk == "Noord" else "3702", wijk=wijk, age_band=age, gender=gender,
                         languages=list(languages), wishes=wishes, tailored_needed=tailored,
                         tailored_for=list(wishes) if tailored else [])
+
+
+def make_app(store, encoder, settings=None):
+    """The service over a test's own store and encoder, handed in as dependency overrides (the
+    start-up takes them instead of opening its own: api/deps.py `provided`)."""
+    from api.app import create_app
+    from api.deps import get_matcher, get_store
+    from catalog.config import Settings
+    from matcher.engine import Matcher
+    settings = settings or Settings.from_environment()
+    app = create_app(settings)
+    matcher = Matcher(store, encoder, settings.stale_after_days)
+    app.dependency_overrides[get_store] = lambda: store
+    app.dependency_overrides[get_matcher] = lambda: matcher
+    return app

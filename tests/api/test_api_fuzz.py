@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from api.app import create_app
+from tests.factories import make_app
 from api.auth import new_secret, secret_hash
 from catalog.records import ApiKey
 from catalog.stores import open_store
@@ -19,7 +20,7 @@ EXAMPLES_PER_ENDPOINT = 25   # bounded, so the whole run stays well under a minu
 
 
 # The schema of an app that is not started: the OpenAPI document needs no store or model.
-schema = schemathesis.openapi.from_dict(create_app(database_url="sqlite:///unused.db").openapi())
+schema = schemathesis.openapi.from_dict(create_app().openapi())
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgis"])
@@ -34,7 +35,7 @@ def fuzz_client(request, demo_store, encoder, tmp_path_factory):
     key = new_secret("sm_k_")
     # An API key, not a session: a generated POST /auth/logout must not log the fuzzer out.
     store.accounts.add_api_key(ApiKey("fuzzer", secret_hash(key), "admin"))
-    with TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False) as client:
+    with TestClient(make_app(store, encoder), raise_server_exceptions=False) as client:
         yield client, key
     store.close()
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import uvicorn
 
-from api.app import create_app
+from tests.factories import make_app
 from catalog.stores import open_store
 from tests.conftest import app_client, empty_store_url, fill_from_demo
 
@@ -114,7 +114,7 @@ def live_url(demo_store, encoder, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store, encoder=encoder), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(make_app(store, encoder), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

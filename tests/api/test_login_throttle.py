@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import accounts
-from api.app import create_app
+from tests.factories import make_app
 from catalog.records import LoginLimits
 from catalog.stores import open_store
 from tests.conftest import add_user, empty_store_url
@@ -29,7 +29,7 @@ def store_url(request, tmp_path):
 def service(url, encoder, address="10.0.0.1"):
     """One worker of the service: its own app and its own connection to the shared store."""
     store = open_store(url)
-    return TestClient(create_app(store=store, encoder=encoder), raise_server_exceptions=False,
+    return TestClient(make_app(store, encoder), raise_server_exceptions=False,
                       client=(address, 40000)), store
 
 

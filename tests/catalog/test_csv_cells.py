@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from analysis.intakes import read_intakes_csv, write_intakes_csv
 from api import cli
-from api.app import create_app
+from tests.factories import make_app
 from catalog.csv_cells import cell, unescape
 from catalog.hsds.export import export_datapackage
 from catalog.sqlite_store import SqliteStore
@@ -82,7 +82,7 @@ def test_api_csv_downloads_quote_formulas(editable_store, encoder, rows6):
     editable_store.intakes.add([intake("=HYPERLINK(\"x\")", ["dansen"], True)])
     for name, role in (("analyst1", "analyst"), ("admin1", "admin")):
         add_user(editable_store, name, role)
-    with TestClient(create_app(store=editable_store, encoder=encoder), raise_server_exceptions=False) as c:
+    with TestClient(make_app(editable_store, encoder), raise_server_exceptions=False) as c:
         admin = login(c, "admin1")
         analyst = login(c, "analyst1")
         for path, who in (("/stale.csv", admin), ("/gaps.csv?all=true", analyst), ("/coverage.csv", analyst)):

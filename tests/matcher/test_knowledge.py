@@ -278,10 +278,10 @@ def test_a_weights_file_without_every_signal_is_refused(tmp_path):
 
 def test_the_service_refuses_to_start_on_a_stale_weights_file(monkeypatch, demo_store, encoder):
     from fastapi.testclient import TestClient
-    from api.app import create_app
+    from tests.factories import make_app
     monkeypatch.setattr(signals, "LOAD_PROBLEM", "weights.json lacks weights for x: retrain")
     with pytest.raises(RuntimeError, match="retrain"):
-        with TestClient(create_app(store=demo_store, encoder=encoder)):
+        with TestClient(make_app(demo_store, encoder)):
             pass
 
 

@@ -51,8 +51,8 @@ def executed(gap_store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def analyst(gap_store, encoder):
-    from api.app import create_app
-    with TestClient(create_app(store=gap_store, encoder=encoder)) as client:
+    from tests.factories import make_app
+    with TestClient(make_app(gap_store, encoder)) as client:
         yield client, login(client, "analist")
 
 
