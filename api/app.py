@@ -25,6 +25,7 @@ from catalog.taxonomy import taxonomy
 from catalog.vocabulary import for_pages
 from matcher import signals as model
 from matcher.engine import Matcher
+from matcher.index.retype import retype
 
 log = logging.getLogger("socialmap.api")
 ERRORS = ErrorDocs({422: "The input is wrong; the message says what to fix",
@@ -33,10 +34,11 @@ ERRORS = ErrorDocs({422: "The input is wrong; the message says what to fix",
 
 
 def _preload(matcher: Matcher) -> None:
-    """Decode the catalog into memory (with each listing's words and knowledge bits), then keep
-    those long-lived objects out of the garbage collector's full passes (they made the slowest
-    requests several times slower)."""
+    """Type again what older knowledge typed (matcher/index/retype.py); decode the catalog into
+    memory (with each listing's words and knowledge bits), then keep those long-lived objects out
+    of the garbage collector's full passes (they made the slowest requests several times slower)."""
     try:
+        retype(matcher.store)
         count = matcher.warm()
         gc.collect()
         gc.freeze()

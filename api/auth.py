@@ -16,12 +16,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable
 
-from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPBearer
 
-from catalog.errors import AppError, Forbidden, InvalidInput, NotLoggedIn
-from catalog.records import ROLES, LoginLimits
+from catalog.errors import AppError, InvalidInput, NotLoggedIn
+from catalog.records import LoginLimits
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # OWASP's minimum for scrypt; about 50 ms a hash here
 MIN_PASSWORD = 10

@@ -115,6 +115,11 @@ TEXTS = {
     CREATE INDEX login_attempts_address ON login_attempts (address);
     CREATE INDEX login_attempts_username ON login_attempts (username);
     """,
+    5: """
+    -- Facts about the store as a whole, such as under which knowledge its listings were typed
+    -- (matcher/index/retype.py).
+    CREATE TABLE store_facts (name text PRIMARY KEY, value text NOT NULL);
+    """,
 }
 
 

@@ -41,7 +41,7 @@ class ApiKey:
 class AuditEntry:
     at: str
     actor: str
-    action: str          # create, update, confirm, pause, resume, delete, merge, import
+    action: str          # create, update, confirm, pause, resume, delete, merge, import, retype
     activity_id: str
     organisation: str
     version: int | None  # the listing's version after the change (None: it is gone)
@@ -259,6 +259,18 @@ class SqlRecords(abc.ABC):
                 " VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 (now_iso(), actor, action, activity_id, organisation, version,
                  json.dumps(changes, ensure_ascii=False, sort_keys=True)))
+
+    # --- facts about the store as a whole (name -> text) ---
+
+    def fact(self, name: str) -> str | None:
+        with self._read() as sql:
+            row = sql.one("SELECT value FROM store_facts WHERE name = %s", (name,))
+        return row[0] if row else None
+
+    def set_fact(self, name: str, value: str) -> None:
+        with self._write() as sql:
+            sql.run("INSERT INTO store_facts (name, value) VALUES (%s, %s) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
 
     def merged_ids(self) -> dict[str, str]:
         """Every id merged away, with the id it was merged into."""

@@ -21,7 +21,7 @@ from catalog.intakes import Intakes
 from catalog.model import Activity
 from catalog.records import SqlRecords
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass

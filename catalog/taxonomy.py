@@ -1,8 +1,10 @@
 """The activity-type taxonomy: the kinds of activity on a Dutch social map, the needs they serve and
 the target groups listings are for (data in taxonomy.json; how its terms match: matcher/terms.py).
 
-A type has the words listings use (`activity_terms`), the words clients and coaches use that point
-to it (`wish_terms`), its categories, the needs it serves and the groups it is for. A group's kind
+A type has the words listings use (`activity_terms`), words that count only in a listing's text
+because in an intake they mean something else (`context_terms`: "ziekenhuis" in a hospital volunteer
+job, where a client's "lag in het ziekenhuis" is no wish), the words clients and coaches use that
+point to it (`wish_terms`), its categories, the needs it serves and the groups it is for. A group's kind
 says how it counts in matching: a `condition` (dementia, cancer) is offered only when the intake
 mentions it, a `situation` (carers, the bereaved, newcomers) ranks up for clients in it and down for
 others, an `age` group follows the client's age.
@@ -30,6 +32,7 @@ class ActivityType:
     wish_terms: tuple[str, ...]
     needs: tuple[str, ...]
     groups: tuple[str, ...]
+    context_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def load(path: Path = TAXONOMY_FILE) -> Taxonomy:
                        tuple(v.get("client_terms", ())), v.get("min_age"), v.get("max_age"))
               for k, v in data.get("groups", {}).items()}
     types = {k: ActivityType(k, v["label"], tuple(v["categories"]), tuple(v["activity_terms"]),
-                             tuple(v["wish_terms"]), tuple(v.get("needs", ())), tuple(v.get("groups", ())))
+                             tuple(v["wish_terms"]), tuple(v.get("needs", ())), tuple(v.get("groups", ())),
+                             tuple(v.get("context_terms", ())))
              for k, v in data["types"].items()}
     taxonomy = Taxonomy(types, needs, groups, hashlib.sha256(raw).hexdigest()[:12])
     check(taxonomy)

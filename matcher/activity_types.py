@@ -7,9 +7,13 @@ the listing's own: "koffie na afloop" does not make a walking group a coffee mor
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 from dataclasses import dataclass, field
 
 from catalog.model import Activity
+from matcher import dutch, terms
 from matcher.dutch import fold
 from matcher.knowledge import knowledge
 
@@ -65,6 +69,14 @@ def assign(a: Activity) -> Assignment:
         groups.update(dict.fromkeys(k.taxonomy.types[key].groups))
     groups.update(dict.fromkeys(_age_groups(a)))
     return Assignment(types, list(groups), {**{t: evidence[t] for t in types}, **group_hits})
+
+
+@functools.lru_cache(maxsize=1)
+def knowledge_version() -> str:
+    """Changes whenever assign() could give another answer: the taxonomy or the code that reads it
+    (a listing typed under another version is typed again: matcher/index/retype.py)."""
+    code = "".join(inspect.getsource(m) for m in (dutch, terms, inspect.getmodule(assign)))
+    return hashlib.sha256((knowledge().taxonomy.version + code).encode()).hexdigest()[:12]
 
 
 def _age_groups(a: Activity) -> list[str]:

@@ -26,6 +26,12 @@ class Wish:
     mask: object = field(default=None, repr=False, compare=False)   # its bits (wish_fit.wish_mask), cached
 
     @property
+    def asks_to_volunteer(self) -> bool:
+        """It names volunteering itself ("vrijwilligerswerk", "iets voor een ander"), not only a kind
+        of activity that volunteer jobs also serve ("voetbal")."""
+        return "vrijwilligerswerk" in self.categories or "vrijwilligerscentrale" in self.types
+
+    @property
     def understood(self) -> bool:
         return bool(self.types or self.categories or self.needs or self.groups or self.literal or self.real_words)
 
@@ -130,6 +136,8 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
         wish.real_words = bool(content) and all(is_real_word(w, profile.languages) for w in content)
         wishes.append(wish)
 
+    _volunteer_jobs(wishes, k)
+
     if profile.narrative:
         tokens = index.tokens(profile.narrative, names=True)
         covered, hits = _find(tokens, index)
@@ -145,6 +153,7 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
             if longer is not None:
                 by_words[longer].update(by_words.pop(text))
         wishes += [Wish(text, "narrative", types) for text, types in by_words.items()]
+        wishes += _narrative_volunteer_jobs(profile.narrative, k, claimed | {t for w in wishes for t in w.types})
 
     groups.update(_age_groups(profile))
     wish_types: dict[str, float] = {}
@@ -156,6 +165,43 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
         wish_types.pop(key, None)
     return Intake(keywords, wishes, needs, groups, refused["type"], refused["category"], refused["group"],
                   constraints, wish_types, profile.age is not None)
+
+
+def _is_volunteering(hits) -> bool:
+    return any(not h.negated and h.payload in (("category", "vrijwilligerswerk"), ("type", "vrijwilligerscentrale"))
+               for h in hits)
+
+
+def _jobs_in(text: str, k) -> dict[str, list[str]]:
+    """The kinds of volunteer job a text's words name (knowledge.VOLUNTEER_FOR), with the words."""
+    found: dict[str, list[str]] = {}
+    for hit in k.volunteer_for.find(k.volunteer_for.tokens(text)):
+        if not hit.negated and hit.text not in found.setdefault(hit.payload[1], []):
+            found[hit.payload[1]].append(hit.text)
+    return found
+
+
+def _volunteer_jobs(wishes: list[Wish], k) -> None:
+    """A volunteering keyword names its job ("vrijwilligerswerk zorg"); beside one, a keyword of
+    whom to help does too ("ouderen" next to "vrijwilligerswerk")."""
+    volunteering = [w for w in wishes if w.asks_to_volunteer]
+    for w in wishes:
+        if w in volunteering or (volunteering and not w.types):
+            for key, ev in _jobs_in(w.text, k).items():
+                w.types.setdefault(key, ev)
+            w.mask = None
+
+
+def _narrative_volunteer_jobs(narrative: str, k, claimed: set[str]) -> list[Wish]:
+    """In a sentence about volunteering, the words of whom to help: "wil vrijwilligerswerk, het
+    liefst met ouderen of zieken" asks for a visiting or care volunteer job."""
+    by_words: dict[str, dict[str, list[str]]] = {}
+    for sentence in re.split(r"[.!?;\n]+", narrative):
+        if _is_volunteering(k.intakes.find(k.intakes.tokens(sentence))):
+            for key, ev in _jobs_in(sentence, k).items():
+                if key not in claimed:
+                    by_words.setdefault(ev[0], {})[key] = ev
+    return [Wish(text, "narrative", types) for text, types in by_words.items()]
 
 
 def _age_groups(profile: ClientProfile) -> dict[str, list[str]]:

@@ -59,6 +59,45 @@ IDIOMS = {
                                   "uit huis", "het huis uit"],
 }
 
+# Whom or what a volunteer job is for: in a volunteering wish ("vrijwilligerswerk in de zorg", or
+# "ouderen" beside "vrijwilligerswerk") these words name the kind of volunteer job; anywhere else
+# they say nothing ("zorg" for a mother, "ouderen" as peers).
+VOLUNTEER_FOR = {
+    "vrijwilliger_zorginstelling": ["zorg", "in de zorg", "zieken", "zieke mensen", "patiënten", "ziekenhuis",
+                                    "verpleeghuis", "verzorgingshuis", "zorgcentrum", "bewoners", "care", "bakım",
+                                    "opieka"],
+    "bezoekvrijwilliger": ["ouderen", "bejaarden", "oude mensen", "senioren", "eenzame mensen", "eenzame ouderen",
+                           "elderly", "yaşlılar", "starsi"],
+    "hospice_vrijwilliger": ["stervenden", "terminaal", "laatste levensfase", "hospice", "palliatief"],
+    "respijt_vrijwilliger": ["mantelzorgers helpen", "mantelzorgers ontlasten"],
+    "maatje_dementie": ["dementie", "mensen met dementie", "alzheimer"],
+    "maatje_beperking": ["mensen met een beperking", "beperking", "gehandicapten", "gehandicapte"],
+    "voorlezen_vrijwilliger": ["kinderen", "kids", "children", "çocuklar", "dzieci"],
+    "huiswerkbegeleiding": ["kinderen", "scholieren", "huiswerk", "school"],
+    "speeltuin_vrijwilliger": ["kinderen", "speeltuin"],
+    "mentor_jongeren": ["jongeren", "jeugd", "pubers", "tieners", "youth"],
+    "dierenasiel_vrijwilliger": ["dieren", "honden", "katten", "animals", "hayvanlar", "zwierzęta"],
+    "kinderboerderij_vrijwilliger": ["dieren", "kinderboerderij", "boerderij"],
+    "natuurbeheer": ["natuur", "buiten", "groen", "bos", "nature"],
+    "tuinhulp_vrijwilliger": ["tuin", "tuinen", "groen"],
+    "sportvereniging_vrijwilliger": ["sport", "sportclub", "vereniging", "voetbal", "club"],
+    "cultuur_vrijwilliger": ["cultuur", "theater", "festival", "evenementen", "film"],
+    "museum_vrijwilliger": ["museum", "geschiedenis", "erfgoed"],
+    "maatje_nieuwkomer": ["nieuwkomers", "vluchtelingen", "statushouders", "asielzoekers", "refugees"],
+    "taalvrijwilliger": ["taal", "taalles", "nederlands", "nieuwkomers"],
+    "digitaal_vrijwilliger": ["computers", "computer", "digitaal", "ict", "internet"],
+    "thuisadministratie": ["administratie", "papieren", "formulieren", "paperwork"],
+    "kerk_vrijwilliger": ["kerk", "parochie", "church"],
+    "vrijwilliger_moskee": ["moskee", "cami", "mosque"],
+    "burenhulp": ["buurt", "buren", "wijk", "buurtbewoners"],
+    "buurthuis_vrijwilliger": ["buurthuis", "wijkcentrum", "buurtcentrum"],
+    "voedselbank_vrijwilliger": ["voedselbank", "arme mensen", "mensen met weinig geld", "armoede"],
+    "kringloop_vrijwilliger": ["kringloop", "winkel", "tweedehands"],
+    "vrijwillige_chauffeur": ["rijden", "autorijden", "auto", "chauffeur"],
+    "horeca_leerwerk": ["keuken", "koken", "horeca", "restaurant"],
+    "fietsenwerkplaats": ["fietsen", "fietsen repareren"],
+}
+
 # Conditions of the client, not wishes: their words never make a wish (and never a refusal).
 CONSTRAINT_TERMS = {
     "budget": ["weinig geld", "geen geld", "krap bij kas", "weinig te besteden", "gratis", "goedkoop",
@@ -83,7 +122,7 @@ class Knowledge:
         shared = Counter(fold(term) for typ in t.types.values() for term in set(typ.activity_terms))
         self.listing_term_share = shared   # how many kinds of activity list a word: a shared one says less
         for key, typ in t.types.items():
-            listing_terms += [(term, ("type", key)) for term in (typ.label, *typ.activity_terms)]
+            listing_terms += [(term, ("type", key)) for term in (typ.label, *typ.activity_terms, *typ.context_terms)]
             named = [term for term in typ.activity_terms if shared[fold(term)] <= MAX_SHARED_ACTIVITY_TERM]
             intake_terms += [(term, ("type", key)) for term in (*named, *typ.wish_terms)]
         for key, group in t.groups.items():
@@ -103,6 +142,8 @@ class Knowledge:
         self.intakes = TermIndex(intake_terms)
         self.keywords = TermIndex(intake_terms + [(term, ("type", key)) for key, words in KEYWORD_TYPE_TERMS.items()
                                                   if key in t.types for term in words])
+        self.volunteer_for = TermIndex([(term, ("type", key)) for key, words in VOLUNTEER_FOR.items()
+                                        if key in t.types for term in words])
         self.type_keys = list(t.types)
         self.type_ids = {k: i for i, k in enumerate(self.type_keys)}
 

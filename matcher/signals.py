@@ -253,7 +253,15 @@ def weighted(signals: dict[str, float], names=None) -> float:
 
 def fit_probability(signals: dict[str, float]) -> float:
     """How likely a coach grades this suggestion 2 or 3 (a real fit): the learned classifier over
-    its signals, or (hand weights) a rough logistic curve over its score."""
+    its signals, or (hand weights) a rough logistic curve over its score.
+
+    A listing of a kind some keyword asks for is judged as if that keyword were the only one: how
+    many other wishes it leaves open says nothing about how well it fits this one, and a wish added
+    must not take a fit away. (The ranking does count the keywords it covers: one listing for two
+    wishes ranks above one for one.) Measured on the ten judged sets, leave one out: the verdict's
+    tailored F1 0.656 with the diluted fit, 0.701 with this one."""
+    if signals["keyword_types"] > 0:
+        signals = {**signals, "keyword_coverage": max(signals["keyword_coverage"], signals["keyword_types"])}
     m = CURRENT
     if m.fit_weights:
         z = m.fit_intercept + sum(w * signals[n] for n, w in m.fit_weights.items())

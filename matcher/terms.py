@@ -17,6 +17,8 @@ from matcher.dutch import is_common_word, proper_nouns, Lexicon, clauses, stem, 
 SHORT = 4          # words shorter than this match only whole
 TYPO_MIN_LEN = 5   # a word this long may be a typo of a known word (scaken -> schaken)
 TYPO_SCORE = 86
+MAX_GAP = 2          # small words a text may put between the words of a term ...
+GAP_WORDS = frozenset("de het een in op aan bij met van voor naar te".split())   # ... and which (never "of", "niet")
 # A term of one of these words alone would fire everywhere ("bij" the insect, "is" the state).
 STOPWORDS = frozenset("""
 de het een en of in op aan bij met van voor naar uit om te tot als dan dat die dit deze is was zijn
@@ -103,7 +105,6 @@ class TermIndex:
     def find(self, tokens: list[Token], skip: set[int] = frozenset()) -> list[Hit]:
         """Every occurrence of every term; `skip`: token positions not to use (already a constraint)."""
         hits = []
-        n_tokens = len(tokens)
         for i, tok in enumerate(tokens):
             if i in skip:
                 continue
@@ -111,14 +112,8 @@ class TermIndex:
                 for _, term, payload in self._single.get(key, ()):
                     hits.append(Hit(payload, term, tok.word, tok.negated, i))
                 for keys, term, payload in self._multi.get(key, ()):
-                    end = i + len(keys)
-                    if end > n_tokens:
-                        continue
-                    for k in range(1, len(keys)):
-                        t = tokens[i + k]
-                        if i + k in skip or keys[k] not in t.keys or t.clause != tok.clause:
-                            break
-                    else:
+                    end = self._match_rest(tokens, i, keys, skip)
+                    if end is not None:
                         span = tokens[i:end]
                         hits.append(Hit(payload, term, " ".join(t.word for t in span),
                                         any(t.negated for t in span), i))
@@ -126,3 +121,19 @@ class TermIndex:
                 for _, term, payload in self._single.get(part, ()):
                     hits.append(Hit(payload, term, tok.word, tok.negated, i))
         return hits
+
+    @staticmethod
+    def _match_rest(tokens: list[Token], i: int, keys: tuple[str, ...], skip) -> int | None:
+        """Where a term of several words that starts at token i ends, or None. Between its words
+        the text may put up to MAX_GAP small words: "vrijwilliger in het ziekenhuis" is a
+        "vrijwilliger ziekenhuis", "wandelen met de hond" a "wandelen hond"."""
+        j, clause = i + 1, tokens[i].clause
+        for key in keys[1:]:
+            gap = 0
+            while j < len(tokens) and key not in tokens[j].keys and tokens[j].word in GAP_WORDS \
+                    and gap < MAX_GAP and tokens[j].clause == clause:
+                j, gap = j + 1, gap + 1
+            if j >= len(tokens) or j in skip or key not in tokens[j].keys or tokens[j].clause != clause:
+                return None
+            j += 1
+        return j

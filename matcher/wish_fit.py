@@ -141,7 +141,6 @@ def family_mask(w: Wish) -> np.ndarray:
 
 def masks(intake: Intake) -> Masks:
     lay = layout()
-    t = knowledge().taxonomy
     kw = [w for w in intake.keyword_wishes if w.understood]
     groups = intake.groups
     kinds = lay.group_kind
@@ -160,10 +159,10 @@ def masks(intake: Intake) -> Masks:
                          + [("group", g) for g in intake.refused_groups]),
         useful=any(n in intake.needs for n in USEFUL_NEEDS),
         # A narrative's words say who the client is ("werkt in de administratie"); that the client
-        # wants to volunteer shows in a need (nuttig voelen) or in a coach's keyword.
-        asks_volunteering=any(n in intake.needs for n in USEFUL_NEEDS) or any(
-            "vrijwilligerswerk" in w.categories or any("vrijwilligerswerk" in t.types[k].categories
-                                                      for k in w.types if k in t.types) for w in intake.keyword_wishes),
+        # wants to volunteer shows in the need to feel useful or in a keyword that says so. Not in a
+        # hobby that some volunteer job also serves ("voetbal"), and not in wanting work or a rhythm
+        # (in the judged sets such clients were given volunteering one time in six).
+        asks_volunteering="nuttig_voelen" in intake.needs or any(w.asks_to_volunteer for w in intake.keyword_wishes),
         volunteering=lay.kind_mask("category", ["vrijwilligerswerk"]))
 
 

@@ -95,6 +95,28 @@ def test_a_listing_for_the_over_fifties_is_no_youth_group():
     assert assign(adults).groups == []
 
 
+def test_a_term_of_two_words_matches_across_small_words():
+    hospital = assign(listing("Vrijwilliger in het ziekenhuis", "Patiënten de weg wijzen en koffierondes doen.",
+                              ["vrijwilligerswerk"]))
+    assert "vrijwilliger_zorginstelling" in hospital.types   # the term is "vrijwilliger ziekenhuis"
+
+
+def test_or_between_two_words_keeps_them_apart():
+    # "ouder ziek" (a young carer's parent) is a term; "ouderen of met zieken" are two kinds of people
+    assert "jonge_mantelzorgers" not in wish_types(narrative="Het liefst met ouderen of met zieken.")
+
+
+def test_a_group_word_does_not_make_a_kind_of_activity():
+    duo = assign(listing("Duofietsen", "Samen fietsen op de duofiets met iemand met dementie.", ["fietsen"]))
+    memory = assign(listing("Geheugentraining", "Oefeningen voor mensen met dementie.", ["educatie"]))
+    assert "fietsmaatjes_duofiets" in duo.types and "fietsmaatjes_duofiets" not in memory.types
+
+
+def test_listing_words_of_a_place_say_nothing_in_an_intake():
+    # "ziekenhuis" helps type a hospital volunteer job; a client's stay there is no wish for one
+    assert "vrijwilliger_zorginstelling" not in wish_types("wandelen", "Lag twee weken in het ziekenhuis.")
+
+
 def test_every_assignment_shows_its_evidence():
     a = assign(listing("Repair Café", "Samen repareren in plaats van weggooien.", ["klussen"]))
     assert a.types and all(a.evidence[t] for t in a.types)
@@ -299,6 +321,29 @@ def test_guilt_is_no_debt():
     assert "schulden" not in intake.groups
     assert "schulden" in analyse(ClientProfile(narrative="Heeft schulden.", interests="wandelen",
                                                postcode="3701 AB")).groups
+
+
+@pytest.mark.parametrize("interests, narrative, expected", [
+    ("vrijwilligerswerk zorg", "", "vrijwilliger_zorginstelling"),
+    ("vrijwilligerswerk, ouderen", "", "bezoekvrijwilliger"),
+    ("vrijwilliger, dieren", "", "dierenasiel_vrijwilliger"),
+    ("wandelen", "Wil graag vrijwilligerswerk doen, het liefst met zieken.", "vrijwilliger_zorginstelling"),
+])
+def test_whom_a_volunteer_wants_to_help_names_the_job(interests, narrative, expected):
+    assert expected in wish_types(interests, narrative)
+
+
+def test_whom_to_help_says_nothing_without_volunteering():
+    assert "bezoekvrijwilliger" not in wish_types("ouderen, koffie")   # peers, not a volunteer job
+    assert "vrijwilliger_zorginstelling" not in wish_types("wandelen", "Haar moeder is ziek en zij zorgt voor haar.")
+
+
+def test_a_hobby_that_a_volunteer_job_also_serves_does_not_ask_for_volunteering():
+    from matcher.wish_fit import masks
+    playing = analyse(ClientProfile(interests="voetbal", postcode="3701 AB"))
+    assert not masks(playing).asks_volunteering     # a job at the football club counts against
+    useful = analyse(ClientProfile(interests="wandelen", narrative="Wil zich weer nuttig voelen.", postcode="3701 AB"))
+    assert masks(useful).asks_volunteering
 
 
 def test_a_job_told_in_the_narrative_does_not_ask_for_volunteering():
