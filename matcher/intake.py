@@ -156,6 +156,8 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
         wishes += _narrative_volunteer_jobs(profile.narrative, k, claimed | {t for w in wishes for t in w.types})
 
     groups.update(_age_groups(profile))
+    if profile.languages and "nl" not in profile.languages:   # learning Dutch: a taalcafé is for them
+        groups.setdefault("nieuwkomers", []).append("spreekt geen Nederlands")
     wish_types: dict[str, float] = {}
     for w in wishes:
         strength = 1.0 if w.source == "keyword" else NARRATIVE_STRENGTH

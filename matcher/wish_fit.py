@@ -118,6 +118,7 @@ class Masks:
     condition: np.ndarray
     age: np.ndarray
     refused: np.ndarray
+    refused_kinds: np.ndarray
     useful: bool                            # the client wants to feel useful, structure, work
     asks_volunteering: bool                 # ... or a wish is of a volunteering kind
     volunteering: np.ndarray
@@ -139,6 +140,13 @@ def family_mask(w: Wish) -> np.ndarray:
     return layout().kind_mask("category", categories)
 
 
+def refused_kinds(intake: Intake) -> list[tuple[str, str]]:
+    """The kinds of activity the client refuses that no keyword asks for: "niet in de kerk" holds
+    even against a church choir that "zingen" asks for (a choir is no church)."""
+    wanted = {k for w in intake.keyword_wishes for k in w.types}
+    return [("type", k) for k in intake.refused_types if k not in wanted]
+
+
 def masks(intake: Intake) -> Masks:
     lay = layout()
     kw = [w for w in intake.keyword_wishes if w.understood]
@@ -157,6 +165,7 @@ def masks(intake: Intake) -> Masks:
         age=lay.kind_mask("group", [g for g, k in kinds.items() if k == "age"]),
         refused=lay.mask([("type", k) for k in intake.refused_types] + [("category", c) for c in intake.refused_categories]
                          + [("group", g) for g in intake.refused_groups]),
+        refused_kinds=lay.mask(refused_kinds(intake)),
         useful=any(n in intake.needs for n in USEFUL_NEEDS),
         # A narrative's words say who the client is ("werkt in de administratie"); that the client
         # wants to volunteer shows in the need to feel useful or in a keyword that says so. Not in a
@@ -202,11 +211,12 @@ def knowledge_signals(m: Masks, activities: list[Activity]) -> dict[str, np.ndar
     out["age_group_fit"] = (in_age.astype(float) - (_any(matrix, m.age) & ~in_age)) if m.age_known else np.zeros(n)
     out["group_outsider"] = (_any(matrix, m.situation) & ~member).astype(float)
     out["condition_unmentioned"] = (_any(matrix, m.condition) & ~member).astype(float)
-    # A refusal ("geen sport") does not hold against what the coach's keywords ask for ("wandelen").
+    # A refusal ("geen sport") does not hold against what the coach's keywords ask for ("wandelen"),
+    # unless it refuses a kind of its own that the keywords do not ask for (refused_kinds).
     wanted = np.zeros(n, dtype=bool)
     for w in m.keyword_wishes:
         wanted |= _any(matrix, w)
-    out["refused"] = (_any(matrix, m.refused) & ~wanted).astype(float)
+    out["refused"] = ((_any(matrix, m.refused) & ~wanted) | _any(matrix, m.refused_kinds)).astype(float)
     volunteering = _any(matrix, m.volunteering)
     out["volunteer_need"] = (volunteering & m.useful).astype(float)
     # a volunteer job for a client who wants to do the thing, not to help with it

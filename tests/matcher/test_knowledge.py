@@ -346,6 +346,28 @@ def test_a_hobby_that_a_volunteer_job_also_serves_does_not_ask_for_volunteering(
     assert masks(useful).asks_volunteering
 
 
+def test_refusing_the_church_holds_against_a_church_choir_but_refusing_sport_not_against_walking():
+    from matcher.wish_fit import knowledge_signals, masks
+    choir = listing("Kerkkoor", "Het kerkkoor van de parochie zingt elke zondag in de viering.", ["muziek"])
+    walk = listing("Wandelgroep", "Elke dinsdag een stevige wandeling.", ["wandelen", "bewegen"])
+    church = analyse(ClientProfile(interests="zingen, niet in de kerk", postcode="3701 AB"))
+    assert knowledge_signals(masks(church), [choir])["refused"][0] == 1.0
+    sport = analyse(ClientProfile(interests="wandelen, geen sport", postcode="3701 AB"))
+    assert knowledge_signals(masks(sport), [walk])["refused"][0] == 0.0
+
+
+def test_a_client_who_speaks_no_dutch_is_a_learner_and_a_dutch_speaker_is_not():
+    from matcher.wish_fit import knowledge_signals, masks
+    cafe = listing("Taalcafé", "Nederlands oefenen met vrijwilligers, bij een kop koffie.", ["taal", "ontmoeting"])
+    assert "nieuwkomers" in assign(cafe).groups
+    learner = analyse(ClientProfile(interests="mensen ontmoeten", languages=["ar"], postcode="3701 AB"))
+    native = analyse(ClientProfile(interests="mensen ontmoeten", postcode="3701 AB"))
+    assert "nieuwkomers" in learner.groups and "nieuwkomers" not in native.groups
+    assert knowledge_signals(masks(native), [cafe])["group_outsider"][0] == 1.0
+    practising = analyse(ClientProfile(interests="nederlands oefenen", languages=["nl", "tr"], postcode="3701 AB"))
+    assert "nieuwkomers" in practising.groups
+
+
 def test_a_job_told_in_the_narrative_does_not_ask_for_volunteering():
     from matcher.wish_fit import masks
     working = analyse(ClientProfile(narrative="Werkt drie dagen in de administratie.", interests="wandelen, maatje",
