@@ -154,8 +154,12 @@ def _short(error: Exception) -> str:
 
 
 def cmd_serve(args) -> int:
+    import logging
     import uvicorn
     from api.app import create_app
+    # The service's own lines (catalog size, preloading, re-typing: counts only, never intake text)
+    # beside uvicorn's.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     settings = dataclasses.replace(args.settings, database_url=cli_support.database_url(args))   # --db wins
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
