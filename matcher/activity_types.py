@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import sys
 from dataclasses import dataclass, field
 
 from catalog.model import Activity
@@ -75,7 +76,7 @@ def assign(a: Activity) -> Assignment:
 def knowledge_version() -> str:
     """Changes whenever assign() could give another answer: the taxonomy or the code that reads it
     (a listing typed under another version is typed again: matcher/index/retype.py)."""
-    code = "".join(inspect.getsource(m) for m in (dutch, terms, inspect.getmodule(assign)))
+    code = "".join(inspect.getsource(m) for m in (dutch, terms, sys.modules[__name__]))
     return hashlib.sha256((knowledge().taxonomy.version + code).encode()).hexdigest()[:12]
 
 

@@ -29,7 +29,7 @@ class Wish:
     def asks_to_volunteer(self) -> bool:
         """It names volunteering itself ("vrijwilligerswerk", "iets voor een ander"), not only a kind
         of activity that volunteer jobs also serve ("voetbal")."""
-        return "vrijwilligerswerk" in self.categories or "vrijwilligerscentrale" in self.types
+        return any(key in (self.categories if kind == "category" else self.types) for kind, key in VOLUNTEERING)
 
     @property
     def understood(self) -> bool:
@@ -54,6 +54,8 @@ class Intake:
         return [w for w in self.wishes if w.source == "keyword"]
 
 
+# The words that name volunteering itself: the category, and the kind "find me volunteer work".
+VOLUNTEERING = (("category", "vrijwilligerswerk"), ("type", "vrijwilligerscentrale"))
 NARRATIVE_STRENGTH = 0.5   # a type the narrative points to, against one the coach put in a keyword
 
 
@@ -153,7 +155,8 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
             if longer is not None:
                 by_words[longer].update(by_words.pop(text))
         wishes += [Wish(text, "narrative", types) for text, types in by_words.items()]
-        wishes += _narrative_volunteer_jobs(profile.narrative, k, claimed | {t for w in wishes for t in w.types})
+        if _is_volunteering(hits):   # only a narrative that speaks of volunteering is read for whom to help
+            wishes += _narrative_volunteer_jobs(profile.narrative, k, claimed | {t for w in wishes for t in w.types})
 
     groups.update(_age_groups(profile))
     if profile.languages and "nl" not in profile.languages:   # learning Dutch: a taalcafé is for them
@@ -170,8 +173,7 @@ def analyse(profile: ClientProfile, literal_words=None) -> Intake:
 
 
 def _is_volunteering(hits) -> bool:
-    return any(not h.negated and h.payload in (("category", "vrijwilligerswerk"), ("type", "vrijwilligerscentrale"))
-               for h in hits)
+    return any(not h.negated and h.payload in VOLUNTEERING for h in hits)
 
 
 def _jobs_in(text: str, k) -> dict[str, list[str]]:
@@ -191,7 +193,6 @@ def _volunteer_jobs(wishes: list[Wish], k) -> None:
         if w in volunteering or (volunteering and not w.types):
             for key, ev in _jobs_in(w.text, k).items():
                 w.types.setdefault(key, ev)
-            w.mask = None
 
 
 def _narrative_volunteer_jobs(narrative: str, k, claimed: set[str]) -> list[Wish]:

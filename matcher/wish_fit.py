@@ -120,7 +120,7 @@ class Masks:
     refused: np.ndarray
     refused_kinds: np.ndarray
     useful: bool                            # the client wants to feel useful, structure, work
-    asks_volunteering: bool                 # ... or a wish is of a volunteering kind
+    asks_volunteering: bool                 # ... or a keyword names volunteering itself
     volunteering: np.ndarray
 
 
