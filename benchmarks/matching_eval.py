@@ -18,7 +18,7 @@ Sets: the held-out dev set (../shared/eval/dev, when present) and the training c
   them), so the row under it gives what training printed when that municipality was left out
   (the `leave_one_out` of matcher/weights.json);
 - ablations, each a fresh process with SOCIALMAP_ABLATE: without the taxonomy (no knowledge
-  signals), without the learned weights (hand weights), without the stemmer.
+  signals), without the learned weights (hand weights), without the stemmer, without the query adapter.
 
 Timing: a synthetic catalog of --timing-size activities (benchmarks/synthetic_catalog.py) with
 random unit vectors in place of passage embeddings (encoding 10,000 listings would take minutes and
@@ -51,7 +51,8 @@ from training.scoring import score  # noqa: E402
 
 BEFORE = "12e4111"   # the last commit before the knowledge layer
 PYTHON = sys.executable
-ABLATIONS = {"without taxonomy": "taxonomy", "without learned weights": "weights", "without stemmer": "stemmer"}
+ABLATIONS = {"without taxonomy": "taxonomy", "without learned weights": "weights", "without stemmer": "stemmer",
+             "without query adapter": "adapter"}
 METRICS = (("ndcg@10", "nDCG@10"), ("recall@10", "recall@10"), ("tailored_f1", "tailored F1"),
            ("violations@5", "viol@5"))
 

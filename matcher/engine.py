@@ -114,6 +114,9 @@ class Matcher:
         wish = np.mean([v for v in (interest_vec, narrative_vec) if v is not None], axis=0)
         affinity = self.category_matrix @ wish
         affinity = (affinity - affinity.mean()) / (affinity.std() + 1e-6)
+        adapter = model.CURRENT.adapter   # the meaning signal compares corrected vectors
+        if adapter is not None and adapter.fits(self.encoder.name):
+            interest_vec, narrative_vec = adapter.apply(interest_vec), adapter.apply(narrative_vec)
         return QueryContext(
             profile=profile, interest_vec=interest_vec, narrative_vec=narrative_vec,
             interest_stats=self._stats(interest_vec), narrative_stats=self._stats(narrative_vec),

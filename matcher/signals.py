@@ -8,6 +8,7 @@ round numbers set by hand before there was a training corpus, kept to measure ag
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from matcher import ablation
 from matcher.intake import Intake
 from matcher.keywords import TermIds, keyword_hits
 from matcher.profile import ClientProfile
+from matcher.query_adapter import QueryAdapter
 from matcher.wish_fit import KNOWLEDGE_SIGNALS, Masks, knowledge_signals
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -61,6 +63,7 @@ class Model:
     source: str = "hand"
     fit_weights: dict[str, float] | None = None
     fit_intercept: float = 0.0
+    adapter: QueryAdapter | None = None   # the learned correction of the intake's vectors
 
     @classmethod
     def from_file(cls, path: Path) -> "Model":
@@ -72,15 +75,21 @@ class Model:
         fit = data.get("fit")
         if fit is not None and set(HAND_WEIGHTS) - set(fit["weights"]):
             raise ValueError(f"{path.name}: the fit classifier lacks signals: retrain (python -m training.train)")
+        # The weights were learned on meaning values of the adapter beside them: the two go together.
+        adapter = data.get("query_adapter")
+        if adapter and not (path.parent / adapter).exists():
+            raise ValueError(f"{path.name} names {adapter}, which is missing: retrain (python -m training.train)")
         return cls({n: float(data["weights"][n]) for n in HAND_WEIGHTS}, data["calibration"]["slope"],
                    data["calibration"]["intercept"], data["verdict"]["threshold"], path.name,
                    {n: float(fit["weights"][n]) for n in HAND_WEIGHTS} if fit else None,
-                   float(fit["intercept"]) if fit else 0.0)
+                   float(fit["intercept"]) if fit else 0.0,
+                   QueryAdapter.from_file(path.parent / adapter) if adapter else None)
 
     def without(self, names) -> "Model":
         fit = {n: (0.0 if n in names else w) for n, w in self.fit_weights.items()} if self.fit_weights else None
         return Model({n: (0.0 if n in names else w) for n, w in self.weights.items()},
-                     self.slope, self.intercept, self.threshold, self.source, fit, self.fit_intercept)
+                     self.slope, self.intercept, self.threshold, self.source, fit, self.fit_intercept,
+                     self.adapter)
 
 
 def default_model() -> tuple[Model, str | None]:
@@ -93,6 +102,8 @@ def default_model() -> tuple[Model, str | None]:
             model = Model.from_file(WEIGHTS_FILE)
         except (ValueError, KeyError) as e:
             problem = str(e)
+    if ablation.active("adapter"):
+        model = dataclasses.replace(model, adapter=None)
     return (model.without(KNOWLEDGE_SIGNALS) if ablation.active("taxonomy") else model), problem
 
 

@@ -3,7 +3,10 @@
     .venv/bin/python -m training.train            # writes matcher/weights.json, prints leave-one-out figures
     .venv/bin/python -m training.train --check    # the same, but writes nothing
 
-Three things are learned, all from the corpus (the dev set is never read here):
+Four things are learned, all from the corpus (the dev set is never read here):
+0. the query adapter (training/query_adapter.py), which corrects the intake's e5 vectors before the
+   meaning signal compares them with listings; learned once per municipality left out, so that every
+   set's signals below come from an adapter that never saw that set;
 1. the ranking weights: a linear pairwise model (logistic regression on the signal differences of
    two activities of one intake that the judge graded differently, weighted by their gain gap);
 2. the fit: a pointwise logistic classifier over the same signals, "a coach grades it 2 or 3"
@@ -15,6 +18,7 @@ Fixed seed: the same corpus gives the same file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -28,7 +32,9 @@ from matcher import signals
 from matcher.encoder import Encoder
 from matcher.engine import Matcher
 from matcher.profile import ClientProfile
+from matcher.query_adapter import ADAPTER_FILE, QueryAdapter
 from training.corpus import SETS, JudgedSet, training_sets
+from training.query_adapter import Example, learn_adapter
 from training.scoring import f1, ndcg_at_10, score
 
 NAMES = list(signals.HAND_WEIGHTS)
@@ -47,6 +53,7 @@ class CaseData:
     ids: list[str]
     grades: np.ndarray
     judged_grades: dict[str, int]
+    example: Example | None = None   # what the query adapter learns from
 
 
 def vector(sig: dict[str, float]) -> list[float]:
@@ -57,11 +64,17 @@ def collect(s: JudgedSet, matcher: Matcher) -> list[CaseData]:
     labels = s.labels()
     out = []
     for cid, case in s.cases().items():
-        candidates = matcher.all_candidates(ClientProfile.model_validate(case), today=TODAY)
+        profile = ClientProfile.model_validate(case)
+        candidates = matcher.all_candidates(profile, today=TODAY)
         grades = labels[cid]["grades"]
         ids = [c.activity.id for c in candidates]
         X = np.array([vector(c.signals) for c in candidates]) if candidates else np.zeros((0, len(NAMES)))
-        out.append(CaseData(s.name, cid, X, ids, np.array([grades.get(i, 0) for i in ids]), grades))
+        g = np.array([grades.get(i, 0) for i in ids])
+        texts = [profile.interests, profile.narrative]
+        vectors = [matcher.encoder.query(t) if t else None for t in texts]   # uncorrected
+        example = Example(*vectors, np.array([c.activity.embedding for c in candidates]).reshape(len(ids), -1),
+                          g, matcher.reference) if matcher.reference is not None else None
+        out.append(CaseData(s.name, cid, X, ids, g, grades, example))
     return out
 
 
@@ -133,9 +146,9 @@ def choose_c(cases: list[CaseData], seed: int) -> float:
 
 
 def as_model(weights: np.ndarray, calibration: tuple[float, float], threshold: float,
-             classifier: tuple[np.ndarray, float]) -> signals.Model:
+             classifier: tuple[np.ndarray, float], adapter: QueryAdapter | None = None) -> signals.Model:
     return signals.Model(dict(zip(NAMES, weights.tolist())), calibration[0], calibration[1], threshold, "training",
-                         dict(zip(NAMES, classifier[0].tolist())), classifier[1])
+                         dict(zip(NAMES, classifier[0].tolist())), classifier[1], adapter)
 
 
 def verdict_scores(matcher: Matcher, s: JudgedSet) -> dict[str, float]:
@@ -169,16 +182,25 @@ def evaluate(matcher: Matcher, s: JudgedSet) -> dict:
 
 
 def learn(cases: list[CaseData], sets: list[JudgedSet], matchers: dict[str, Matcher], seed: int,
-          C: float) -> signals.Model:
+          C: float, adapters: dict[str, QueryAdapter]) -> signals.Model:
+    """The model without its adapter; each set's verdicts are read with the adapter that never saw it."""
     weights = fit_weights(cases, C, seed)
     calibration = fit_calibration(cases, weights)
     classifier = fit_classifier(cases, FIT_C)
-    signals.use(as_model(weights, calibration, 0.5, classifier))
     scores = []
     for s in sets:
+        signals.use(as_model(weights, calibration, 0.5, classifier, adapters[s.name]))
         labels = s.labels()
         scores += [(v, labels[cid]["tailored_needed"]) for cid, v in verdict_scores(matchers[s.name], s).items()]
     return as_model(weights, calibration, choose_threshold(scores), classifier)
+
+
+def learn_adapters(raw: list[CaseData], names: list[str], encoder_name: str,
+                   seed: int) -> tuple[dict[str, QueryAdapter], QueryAdapter]:
+    """One adapter per municipality, learned without it, and the final one, learned on all."""
+    examples = {n: [c.example for c in raw if c.set_name == n and c.example is not None] for n in names}
+    held = {n: learn_adapter([e for m in names if m != n for e in examples[m]], encoder_name, seed) for n in names}
+    return held, learn_adapter([e for n in names for e in examples[n]], encoder_name, seed)
 
 
 def main(argv=None) -> int:
@@ -194,7 +216,13 @@ def main(argv=None) -> int:
     encoder = Encoder()
     matchers = {s.name: Matcher(s.store(encoder), encoder) for s in sets}
     signals.use(signals.Model(dict(signals.HAND_WEIGHTS)))  # signals do not depend on weights; bounds do
-    cases = [c for s in sets for c in collect(s, matchers[s.name])]
+    raw = [c for s in sets for c in collect(s, matchers[s.name])]
+    adapters, final_adapter = learn_adapters(raw, [s.name for s in sets], encoder.name, args.seed)
+    cases = []
+    for s in sets:   # each set's signals with the adapter that never saw it
+        signals.use(signals.Model(dict(signals.HAND_WEIGHTS), adapter=adapters[s.name]))
+        cases += collect(s, matchers[s.name])
+    print(f"query adapters learned (rank {final_adapter.U.shape[1]}), one per municipality left out")
     print(f"{len(sets)} sets, {len(cases)} cases, {sum(len(c.ids) for c in cases)} feasible pairs, "
           f"{sum(int((c.grades > 0).sum()) for c in cases)} graded")
     C = choose_c(cases, args.seed)
@@ -202,13 +230,13 @@ def main(argv=None) -> int:
     loo = {}
     for held in sets:
         rest = [s for s in sets if s.name != held.name]
-        model = learn([c for c in cases if c.set_name != held.name], rest, matchers, args.seed, C)
-        signals.use(model)
+        model = learn([c for c in cases if c.set_name != held.name], rest, matchers, args.seed, C, adapters)
+        signals.use(dataclasses.replace(model, adapter=adapters[held.name]))
         loo[held.name] = evaluate(matchers[held.name], held)
         m = loo[held.name]
         print(f"  left out {held.name:16} nDCG@10 {m['ndcg@10']:.3f}  recall@10 {m['recall@10']:.3f}  "
               f"tailored F1 {m['tailored_f1']:.3f}  violations@5 {m['violations@5']}  (threshold {model.threshold})")
-    final = learn(cases, sets, matchers, args.seed, C)
+    final = learn(cases, sets, matchers, args.seed, C, adapters)
     mean = {k: round(float(np.mean([m[k] for m in loo.values()])), 4) for k in ("ndcg@10", "recall@10", "tailored_f1")}
     print(f"leave-one-municipality-out mean: {mean}")
     print("weights: " + ", ".join(f"{n} {w:+.3f}" for n, w in final.weights.items()))
@@ -221,11 +249,15 @@ def main(argv=None) -> int:
                 "fit": {"weights": {n: round(w, 5) for n, w in final.fit_weights.items()},
                         "intercept": round(final.fit_intercept, 5)},
                 "verdict": {"threshold": final.threshold},
+                "query_adapter": ADAPTER_FILE.name,
                 "leave_one_out": loo}
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1, ensure_ascii=False)
             f.write("\n")
-        print(f"wrote {args.out}")
+        final_adapter.write(Path(args.out).with_name(ADAPTER_FILE.name),
+                            {"about": "Learned by `python -m training.train` with the weights beside it "
+                                      "(see matcher/query_adapter.py).", "seed": args.seed})
+        print(f"wrote {args.out} and {ADAPTER_FILE.name}")
     return 0
 
 

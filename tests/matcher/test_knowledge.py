@@ -307,6 +307,34 @@ def test_the_service_refuses_to_start_on_a_stale_weights_file(monkeypatch, demo_
             pass
 
 
+def test_the_query_adapter_is_in_use_for_the_model_it_was_learned_for(demo_store, encoder):
+    import numpy as np
+    from matcher.engine import Matcher
+    adapter = signals.CURRENT.adapter
+    assert adapter is not None and adapter.fits(encoder.name), "train it: python -m training.train"
+    raw = encoder.query("wandelen in de natuur")
+    moved = adapter.apply(raw)
+    assert abs(float(np.linalg.norm(moved)) - 1) < 1e-5
+    assert 0.5 < float(raw @ moved) < 0.9999   # a correction, not a new vector
+    ctx = Matcher(demo_store, encoder).context(ClientProfile(interests="wandelen in de natuur", lat=CENTRE[0], lon=CENTRE[1]))
+    assert np.allclose(ctx.interest_vec, moved, atol=1e-6)
+
+
+def test_an_adapter_learned_for_another_model_is_not_applied(monkeypatch, demo_store, encoder):
+    import numpy as np
+    from matcher.engine import Matcher
+    other = dataclasses.replace(signals.CURRENT.adapter, encoder="another-model|query: |passage: ")
+    monkeypatch.setattr(signals, "CURRENT", dataclasses.replace(signals.CURRENT, adapter=other))
+    ctx = Matcher(demo_store, encoder).context(ClientProfile(interests="wandelen in de natuur", lat=CENTRE[0], lon=CENTRE[1]))
+    assert np.allclose(ctx.interest_vec, encoder.query("wandelen in de natuur"))
+
+
+def test_weights_naming_a_missing_adapter_are_refused(tmp_path):
+    (tmp_path / "w.json").write_text(signals.WEIGHTS_FILE.read_text())
+    with pytest.raises(ValueError, match="query_adapter.json, which is missing: retrain"):
+        signals.Model.from_file(tmp_path / "w.json")
+
+
 def test_an_idiom_about_getting_out_is_about_people_not_nature():
     intake = analyse(ClientProfile(interests="iets leuks, buiten de deur", postcode="3701 AB"))
     out = next(w for w in intake.wishes if w.text == "buiten de deur")

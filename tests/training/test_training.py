@@ -59,7 +59,10 @@ def test_training_runs_and_reports_leave_one_out(tmp_path):
     data = json.loads(out.read_text())
     assert set(data["trained_on"]) == {"noord", "zuid"} and set(data["leave_one_out"]) == {"noord", "zuid"}
     from matcher.signals import HAND_WEIGHTS, Model
-    assert set(Model.from_file(out).weights) == set(HAND_WEIGHTS)
+    model = Model.from_file(out)
+    assert set(model.weights) == set(HAND_WEIGHTS)
+    assert data["query_adapter"] == "query_adapter.json" and model.adapter is not None   # written beside it
+    assert model.adapter.U.shape == (384, 16) and model.adapter.V.shape == (16, 384)
 
 
 def test_the_matching_benchmark_runs(tmp_path):
@@ -71,6 +74,6 @@ def test_the_matching_benchmark_runs(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     table = (tmp_path / "t.md").read_text()
     for row in ("| tfidf |", "| e5 |", "| before (", "| new |", "| without taxonomy |",
-                "| without learned weights |", "| without stemmer |", "| new, leave-one-municipality-out |"):
+                "| without learned weights |", "| without stemmer |", "| without query adapter |", "| new, leave-one-municipality-out |"):
         assert row in table, row
     assert "knowledge layer p50" in table
