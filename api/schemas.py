@@ -105,6 +105,8 @@ class WishOut(BaseModel):
     status: Literal["met", "unmet", "not_understood"]
     understood_as: list[str] = Field(description="the kinds of activity (or category, need) it was read as")
     met_by: list[str] = Field(description="ids of the suggestions that meet it")
+    chance: float = Field(0.0, ge=0, le=1, description="the chance that at least one suggestion of its kind is a "
+                                                      "real fit; met from the model's threshold")
     nearest: NearestOut | None = Field(None, description="unmet: the nearest fitting offer beyond reach")
 
 
@@ -174,7 +176,7 @@ class MatchResponse(BaseModel):
                                        fit=s.fit, meets=s.meets, signals={k: round(v, 4) for k, v in s.signals.items()})
                          for i, s in enumerate(result.suggestions)],
             tailored=TailoredOut(needed=t.needed, reason=t.reason, unmet_wishes=t.unmet_wishes, wishes=[
-                WishOut(wish=w.wish, source=w.source, status=w.status, understood_as=w.kinds, met_by=w.met_by,
+                WishOut(wish=w.wish, source=w.source, status=w.status, understood_as=w.kinds, met_by=w.met_by, chance=w.chance,
                         nearest=NearestOut(id=w.nearest[0], title=w.nearest[1], distance_km=w.nearest[2])
                         if w.nearest else None) for w in t.wishes]),
             intake=IntakeOut.of(result.intake),

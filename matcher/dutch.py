@@ -180,10 +180,30 @@ def verb_variants(word: str) -> list[str]:
         if not w:
             continue
         for suffix in ("den", "ten", "de", "te", "d", "t"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and _may_be_verb_form(w, w[: -len(suffix)]):
                 out.append(stem(w[: -len(suffix)]))
                 out.append(stem(w[: -len(suffix)] + "en"))
         out.append(stem(w))
+    return out
+
+
+COMMON_FORM_ZIPF = 4.5   # a word this frequent may be a word of its own rather than a verb form
+
+
+def _may_be_verb_form(word: str, root: str) -> bool:
+    """Whether `word` may be `root` with a verb ending. A common word whose verb would be far rarer
+    is a word of its own: "kort" is short, not a form of "koren" (so never a choir)."""
+    if _zipf(word) < COMMON_FORM_ZIPF:
+        return True
+    return max(_zipf(v) for v in _infinitives(root)) >= _zipf(word) - 0.5
+
+
+def _infinitives(root: str) -> list[str]:
+    """Spellings of the infinitive of a verb root: werk-en, kook -> koken, lees -> lezen, zit -> zitten."""
+    out = [root + "en", root + root[-1] + "en"]
+    if len(root) >= 3 and root[-2] == root[-3] and root[-2] in "aeou":   # a long vowel loses a letter
+        short = root[:-2] + root[-1]
+        out += [short + "en", short[:-1] + {"s": "z", "f": "v"}.get(short[-1], short[-1]) + "en"]
     return out
 
 

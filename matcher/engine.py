@@ -141,7 +141,7 @@ class Matcher:
 
     def match(self, profile: ClientProfile, limit: int = 10, today: dt.date | None = None,
               fit_threshold: float | None = None) -> MatchResult:
-        """`fit_threshold`: the fit a suggestion needs to meet a wish (default: the model's)."""
+        """`fit_threshold`: the chance of a fit a wish needs to count as met (default: the model's)."""
         threshold = model.CURRENT.threshold if fit_threshold is None else fit_threshold
         lat, lon, source = self.locate(profile)
         ctx = self.context(profile, today)
@@ -151,7 +151,7 @@ class Matcher:
         for wish in ctx.intake.wishes:   # the catalog may know a word the taxonomy does not
             wish.literal = wish.source == "keyword" and VOCABULARY.knows(wish.text)
         verdict = tailored_verdict(
-            ctx.intake, ranked, lambda c: c.fit >= threshold, profile.max_distance_km, bool(feasible),
+            ctx.intake, ranked, lambda c: c.fit, threshold, profile.max_distance_km, bool(feasible),
             ctx.term_ids, lambda wishes, radius: self._nearest_fitting_beyond_reach(ctx, lat, lon, radius, wishes, threshold))
         met_by = {}
         for w in verdict.wishes:

@@ -1,13 +1,17 @@
 """The tailored verdict, wish by wish: which of the client's wishes a suggestion meets (named), which
 none does (with the nearest fitting offer further away), and which nothing understood.
 
-A suggestion *fits* when its calibrated fit probability (signals.fit_probability, learned with the
-weights) reaches the model's threshold. A wish is *met* by the fitting suggestions of its kind. The
-overall verdict follows from the list by construction: no tailored offer is needed exactly when
-some wish is met by a named suggestion.
+Each suggestion has a fit probability (signals.fit_probability, learned with the weights): the
+chance that a coach would really propose it. A wish is *met* when the chance that at least one of
+the suggestions of its kind is a real fit reaches the model's threshold: three suggestions that
+each fit with 0.6 make a fit far likelier than one does (on the twelve judged sets, leave one
+municipality out, this gave a tailored F1 of 0.696 against 0.671 for the best single suggestion).
+It is met by those suggestions, named. The overall verdict follows from the list by construction:
+no tailored offer is needed exactly when some wish is met by a named suggestion.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,6 +25,7 @@ from matcher.wish_fit import meets
 LOOK_FURTHER_FACTOR = 3    # how much wider to look for the advice "nearest fitting offer"
 LOOK_FURTHER_MAX_KM = 25.0
 MET, UNMET, NOT_UNDERSTOOD = "met", "unmet", "not_understood"
+NAMED_FIT = 0.2   # a suggestion of the wish's kind is named as meeting it from this fit (the best always)
 
 
 @dataclass
@@ -31,6 +36,7 @@ class WishVerdict:
     kinds: list[str]           # what the wish was understood as (type labels, categories, needs)
     categories: list[str] = field(default_factory=list)   # the categories it stands for (intake record)
     met_by: list[str] = field(default_factory=list)   # ids of the suggestions that meet it
+    chance: float = 0.0        # that at least one suggestion of its kind is a real fit
     nearest: tuple[str, str, float] | None = None      # (id, title, km) of the nearest fitting offer beyond
     # reach, looked up when no wish is met (the coach must then search further)
 
@@ -75,23 +81,37 @@ def wish_is_met_by(w: Wish, a: Activity, term_ids) -> bool:
     return w.source == "keyword" and bool(keyword_hits([w.text], a, term_ids))
 
 
-def tailored_verdict(intake: Intake, suggestions: list, fits: Callable[[object], bool], reach_km: float,
-                     any_feasible: bool, term_ids, look_further: Callable[[list[Wish], float], dict]
-                     ) -> TailoredVerdict:
-    """`suggestions`: what the coach is shown, best first; `fits(s)`: whether one fits;
-    `look_further(wishes, radius)`: per wish (by index) the nearest fitting candidate beyond reach."""
+def chance_of_a_fit(fits: list[float]) -> float:
+    """That at least one of several suggestions is a real fit, each judged on its own."""
+    return 1.0 - math.prod(1.0 - f for f in fits)
+
+
+def named(of_kind: list, fit_of: Callable[[object], float]) -> list[str]:
+    """The suggestions (best first) named as meeting a wish: those that add to its chance."""
+    return [s.activity.id for n, s in enumerate(of_kind) if n == 0 or fit_of(s) >= NAMED_FIT]
+
+
+def tailored_verdict(intake: Intake, suggestions: list, fit_of: Callable[[object], float], threshold: float,
+                     reach_km: float, any_feasible: bool, term_ids,
+                     look_further: Callable[[list[Wish], float], dict]) -> TailoredVerdict:
+    """`suggestions`: what the coach is shown, best first; `fit_of(s)`: its fit probability;
+    `threshold`: the chance a wish needs to count as met; `look_further(wishes, radius)`: per wish
+    (by index) the nearest candidate beyond reach whose fit alone reaches the threshold."""
     wishes = [*intake.wishes, *need_wishes(intake)]
-    fitting = [s for s in suggestions if fits(s)]
     verdicts, open_wishes = [], []
     for w in wishes:
         kinds = understood_as(w)
         if not w.understood:
             verdicts.append(WishVerdict(w.text, w.source, NOT_UNDERSTOOD, []))
             continue
-        by = [s.activity.id for s in fitting if wish_is_met_by(w, s.activity, term_ids)]
-        verdicts.append(WishVerdict(w.text, w.source, MET if by else UNMET, kinds, categories_of(w), by))
+        of_kind = sorted((s for s in suggestions if wish_is_met_by(w, s.activity, term_ids)), key=lambda s: -fit_of(s))
+        chance = chance_of_a_fit([fit_of(s) for s in of_kind])
+        by = named(of_kind, fit_of) if of_kind and chance >= threshold else []
+        verdicts.append(WishVerdict(w.text, w.source, MET if by else UNMET, kinds, categories_of(w), by,
+                                    chance=round(chance, 3)))
         if not by and w.source != "need":
             open_wishes.append((len(verdicts) - 1, w))
+    fitting = list(dict.fromkeys(i for v in verdicts for i in v.met_by))
     reach = km(reach_km)
     met = [v for v in verdicts if v.status == MET]
     radius = min(reach_km * LOOK_FURTHER_FACTOR, LOOK_FURTHER_MAX_KM)

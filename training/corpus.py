@@ -42,12 +42,14 @@ class JudgedSet:
         """The set's catalog in a store of its own, vectors computed once."""
         from catalog.stores import open_store
         from matcher.index.from_csv import import_catalog
+        from matcher.index.retype import retype
         digest = hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()[:12]
         CACHE.mkdir(parents=True, exist_ok=True)
         store = open_store(f"sqlite:///{CACHE / f'{self.name}-{digest}.db'}")
         result = import_catalog(store, self.catalog_path, encoder)
         if result.run is None:
             raise SystemExit(f"{self.catalog_path}: bad rows: {result.problems[:3]}")
+        retype(store)   # as the service does at start: a kept store may be typed under older knowledge
         return store
 
 

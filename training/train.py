@@ -11,7 +11,8 @@ Four things are learned, all from the corpus (the dev set is never read here):
    two activities of one intake that the judge graded differently, weighted by their gain gap);
 2. the fit: a pointwise logistic classifier over the same signals, "a coach grades it 2 or 3"
    (and, kept for reference, a logistic curve from score to the same);
-3. the verdict's fit threshold: the one that gives the best tailored-offer F1 over the corpus.
+3. the verdict's threshold (the chance of a fit a wish needs, see matcher/tailored.py): the one that
+   gives the best tailored-offer F1 over the corpus.
 Leave-one-municipality-out figures show how it does on a municipality it was not trained on.
 Fixed seed: the same corpus gives the same file.
 """
@@ -41,7 +42,7 @@ NAMES = list(signals.HAND_WEIGHTS)
 NEGATIVES_PER_POSITIVE = 40   # ungraded activities paired with each graded one (sampled)
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 FIT_C = 1.0   # the fit classifier's regularisation (20 signals, thousands of pairs: mild)
-THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
+THRESHOLDS = np.round(np.arange(0.05, 0.996, 0.005), 3)
 TODAY = dt.date(2026, 12, 1)   # freshness is judged against one fixed day, so a rerun gives the same file
 
 
@@ -152,12 +153,12 @@ def as_model(weights: np.ndarray, calibration: tuple[float, float], threshold: f
 
 
 def verdict_scores(matcher: Matcher, s: JudgedSet) -> dict[str, float]:
-    """Per case, the best fit among the suggestions that meet a wish (-1 when none does): the
-    verdict says "fits" when it reaches the threshold."""
+    """Per case, the best chance over its wishes that a suggestion of the wish's kind fits (-1 when
+    nothing is understood): the verdict says "fits" when it reaches the threshold."""
     out = {}
     for cid, case in s.cases().items():
         result = matcher.match(ClientProfile.model_validate(case), limit=10, today=TODAY, fit_threshold=0.0)
-        out[cid] = max((x.fit for x in result.suggestions if x.meets), default=-1.0)
+        out[cid] = max((w.chance for w in result.tailored.wishes if w.status != "not_understood"), default=-1.0)
     return out
 
 

@@ -16,7 +16,7 @@ from matcher.dutch import stem
 from matcher.intake import analyse
 from matcher.keywords import keyword_hits
 from matcher.profile import ClientProfile
-from matcher.tailored import MET, NOT_UNDERSTOOD
+from matcher.tailored import MET, NOT_UNDERSTOOD, UNMET, chance_of_a_fit
 from tests.helpers import CENTRE, DEMO_CATALOG, random_profile
 
 BASE = read_catalog_csv(DEMO_CATALOG).activities[0]
@@ -156,9 +156,20 @@ def test_wanting_to_be_useful_is_a_need_and_rustig_a_condition():
     ("Ze woont bij haar dochter en gaat vaak bij de buren langs.", "imkeren"),   # bij: no bee
     ("De huisarts verwees haar door.", "gezondheidsvoorlichting"),   # every referral names the GP
     ("Ze wil iets doen met anderen.", "volleybal_recreatief"),
+    ("Het liefst iets kort, een uurtje.", "koor"),              # kort: a word of its own, no form of koren
+    ("Ze is weduwe en wil graag onder de mensen komen.", "rouwgroep"),   # being widowed asks for no group
+    ("Ze zingt graag.", "mannenkoor_shanty"),                     # singing is a choir, not a men's one
 ])
 def test_everyday_words_of_a_narrative_name_no_activity(narrative, not_a_wish):
     assert not_a_wish not in wish_types(narrative=narrative)
+
+
+@pytest.mark.parametrize("keyword, not_a_kind", [
+    ("onder de mensen", "bingo"), ("zinvol", "odensehuis_dementie"), ("lotgenoten", "alzheimercafe"),
+    ("iets voor een ander", "boodschappenhulp"), ("kort", "koor"),
+])
+def test_a_general_wish_names_no_particular_kind(keyword, not_a_kind):
+    assert not_a_kind not in wish_types(keyword)
 
 
 def test_past_tenses_still_point_to_their_activity():
@@ -237,9 +248,20 @@ def test_the_overall_verdict_follows_from_the_wishes(matcher):
         assert t.needed == (not met), t.reason
         for w in met:
             assert w.met_by and set(w.met_by) <= set(shown)     # named, and among the suggestions
-            assert all(shown[i].fit >= signals.CURRENT.threshold for i in w.met_by)
+            assert w.chance >= signals.CURRENT.threshold
+            assert w.chance >= chance_of_a_fit([shown[i].fit for i in w.met_by]) - 1e-3 > 0
+        for w in t.wishes:
+            if w.status == UNMET:
+                assert w.chance < signals.CURRENT.threshold and not w.met_by
         for s in result.suggestions:
             assert s.meets == [w.wish for w in met if s.activity.id in w.met_by]
+
+
+def test_several_suggestions_of_a_kind_together_make_a_fit_likely():
+    assert chance_of_a_fit([]) == 0.0
+    assert chance_of_a_fit([0.6]) == pytest.approx(0.6)
+    assert chance_of_a_fit([0.6, 0.6, 0.6]) == pytest.approx(1 - 0.4 ** 3)
+    assert chance_of_a_fit([0.6, 0.0]) == pytest.approx(0.6)   # a non-fit adds nothing
 
 
 @pytest.mark.parametrize("interests", ["asdfgh", "qwrtzx, jjjkkk"])
