@@ -87,9 +87,9 @@ def chance_of_a_fit(fits: list[float]) -> float:
     return 1.0 - math.prod(1.0 - f for f in fits)
 
 
-def named(of_kind: list, fit_of: Callable[[object], float]) -> list[str]:
-    """The suggestions (best first) named as meeting a wish: those that add to its chance."""
-    return [s.activity.id for n, s in enumerate(of_kind) if n == 0 or fit_of(s) >= NAMED_FIT]
+def named(of_kind: list[tuple[object, float]]) -> list[str]:
+    """The suggestions (with their fits, best first) named as meeting a wish: those that add to its chance."""
+    return [s.activity.id for n, (s, fit) in enumerate(of_kind) if n == 0 or fit >= NAMED_FIT]
 
 
 def tailored_verdict(intake: Intake, suggestions: list, fit_of: Callable[[object], float], threshold: float,
@@ -99,15 +99,16 @@ def tailored_verdict(intake: Intake, suggestions: list, fit_of: Callable[[object
     `threshold`: the chance a wish needs to count as met; `look_further(wishes, radius)`: per wish
     (by index) the nearest candidate beyond reach whose fit alone reaches the threshold."""
     wishes = [*intake.wishes, *need_wishes(intake)]
+    fits = [(s, fit_of(s)) for s in suggestions]   # each computed once, for every wish
     verdicts, open_wishes = [], []
     for w in wishes:
         kinds = understood_as(w)
         if not w.understood:
             verdicts.append(WishVerdict(w.text, w.source, NOT_UNDERSTOOD, []))
             continue
-        of_kind = sorted((s for s in suggestions if wish_is_met_by(w, s.activity, term_ids)), key=lambda s: -fit_of(s))
-        chance = chance_of_a_fit([fit_of(s) for s in of_kind])
-        by = named(of_kind, fit_of) if of_kind and chance >= threshold else []
+        of_kind = sorted(((s, f) for s, f in fits if wish_is_met_by(w, s.activity, term_ids)), key=lambda sf: -sf[1])
+        chance = chance_of_a_fit([f for _, f in of_kind])
+        by = named(of_kind) if chance >= threshold else []
         verdicts.append(WishVerdict(w.text, w.source, MET if by else UNMET, kinds, categories_of(w), by,
                                     chance=round(chance, 3)))
         if not by and w.source != "need":
